@@ -1,0 +1,264 @@
+package dev.kcl.leases;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's part of a worker: watching the leader while following, taking over when its heartbeat stops, and
+ * while leading, judging which workers are live and writing the balancer's plan.
+ *
+ * <h2>Design notes</h2>
+ *
+ * <ul>
+ *   <li>Liveness is judged only here, on this worker's monotonic clock: a worker is live while its heartbeat
+ *       counter has changed within the failover time, as this worker observed it. A worker seen for the first time
+ *       counts as just changed.
+ *   <li>A follower watches only the leader's heartbeat, so when it takes over it already knows whether the old
+ *       leader is dead and can give that leader's leases away at once.
+ *   <li>The lock item has no expiry: a successor takes over with a write conditional on the term it read.
+ *   <li>The leader acts only while its own heartbeat is fresh; a stale leader stops acting before anyone else
+ *       could take over, and any writes it still makes are fenced by the lease conditions.
+ * </ul>
+ *
+ * <p>Not thread-safe: confined to the coordinator's thread.
+ */
+final class LeaderRole {
+    private static final Logger log = LoggerFactory.getLogger(LeaderRole.class);
+    /** Heartbeat items unchanged for this many failover times are removed. */
+    private static final int FORGET_AFTER_FAILOVERS = 6;
+
+    private final String me;
+    private final LeaseTable table;
+    private final WorkerRegistry registry;
+    private final LeaseConfig config;
+
+    private Optional<LeaderLock> lock = Optional.empty();
+    private final Map<String, Observation> observed = new HashMap<>();
+    private final Set<String> expired = new HashSet<>();
+    private final Map<String, Long> handoffSeenAt = new HashMap<>();
+    private long nextObserveAt;
+    private long nextScanAt;
+    private boolean scanRequested;
+
+    /** A worker's heartbeat as this worker last saw it, and when it last changed. */
+    private record Observation(long counter, long changedAt, boolean draining) {}
+
+    LeaderRole(String me, LeaseTable table, WorkerRegistry registry, LeaseConfig config, long now) {
+        this.me = me;
+        this.table = table;
+        this.registry = registry;
+        this.config = config;
+        this.nextObserveAt = now;
+        this.nextScanAt = now;
+    }
+
+    boolean isLeader() {
+        return lock.isPresent();
+    }
+
+    /** Asks for a lease scan at the next tick, for example after a handoff completed. */
+    void requestScan() {
+        scanRequested = true;
+    }
+
+    /**
+     * One round: follow or lead.
+     *
+     * @param fresh whether this worker's own heartbeat is fresh; without it, it neither leads nor takes over
+     * @param draining whether this worker is shutting down; a draining worker gives leadership up
+     */
+    void tick(long now, boolean fresh, boolean draining) {
+        if (!fresh) {
+            if (lock.isPresent()) {
+                log.warn("{} stops leading: its own heartbeat is not fresh", me);
+                lock = Optional.empty();
+            }
+            return;
+        }
+        if (draining) {
+            stepDown();
+            return;
+        }
+        if (now - nextObserveAt >= 0) {
+            nextObserveAt = now + config.pollInterval().toNanos();
+            if (lock.isEmpty()) {
+                follow(now);
+            }
+            if (lock.isPresent()) {
+                observeWorkers(now);
+            }
+        }
+        if (lock.isPresent() && (scanRequested || now - nextScanAt >= 0)) {
+            scan(now);
+        }
+    }
+
+    /** Deletes the leader item if this worker holds it, so another worker leads at once. */
+    void stepDown() {
+        if (lock.isEmpty()) {
+            return;
+        }
+        LeaderLock mine = lock.get();
+        lock = Optional.empty();
+        try {
+            registry.releaseLeadership(mine);
+            log.info("{} gave up leadership (term {})", me, mine.term());
+        } catch (LeaseTableException e) {
+            log.warn("{} could not release leadership; another worker takes over after the failover time: {}", me,
+                    e.getMessage());
+        }
+    }
+
+    private void follow(long now) {
+        Optional<LeaderLock> current = registry.leader();
+        if (current.isEmpty()) {
+            claim(current, now, "no leader");
+            return;
+        }
+        String leader = current.get().leaderId();
+        if (leader.equals(me)) {
+            lock = current; // this worker restarted with the same id
+            scanRequested = true;
+            return;
+        }
+        Heartbeat heartbeat = registry.heartbeats(List.of(leader)).get(leader);
+        if (heartbeat == null) {
+            claim(current, now, "leader " + leader + " has no heartbeat");
+            return;
+        }
+        observe(heartbeat, now);
+        if (isExpired(leader, now)) {
+            claim(current, now, "leader " + leader + " heartbeat unchanged for " + config.failoverTime());
+        }
+    }
+
+    private void claim(Optional<LeaderLock> expected, long now, String why) {
+        Optional<LeaderLock> claimed = registry.claimLeadership(expected, me);
+        if (claimed.isPresent()) {
+            lock = claimed;
+            scanRequested = true;
+            nextObserveAt = now; // observe the fleet in this same tick
+            log.info("{} is leader (term {}): {}", me, claimed.get().term(), why);
+        }
+    }
+
+    private void observeWorkers(long now) {
+        Set<String> ids = new LinkedHashSet<>(registry.workerIds());
+        ids.addAll(observed.keySet());
+        ids.add(me);
+        Map<String, Heartbeat> heartbeats = registry.heartbeats(ids);
+        for (Heartbeat heartbeat : heartbeats.values()) {
+            observe(heartbeat, now);
+        }
+        for (String gone : new TreeSet<>(observed.keySet())) {
+            if (!heartbeats.containsKey(gone)) {
+                observed.remove(gone);
+                expired.remove(gone);
+                scanRequested = true;
+                log.info("{} left the fleet", gone);
+            }
+        }
+        long forgetAfter = config.failoverTime().toNanos() * FORGET_AFTER_FAILOVERS;
+        for (Map.Entry<String, Observation> entry : new HashMap<>(observed).entrySet()) {
+            String worker = entry.getKey();
+            if (worker.equals(me)) {
+                continue;
+            }
+            if (isExpired(worker, now) && expired.add(worker)) {
+                scanRequested = true;
+                log.info("{} expired: heartbeat unchanged for {}", worker, config.failoverTime());
+            }
+            if (now - entry.getValue().changedAt() >= forgetAfter) {
+                registry.removeWorker(worker);
+                observed.remove(worker);
+                expired.remove(worker);
+            }
+        }
+    }
+
+    private void observe(Heartbeat heartbeat, long now) {
+        Observation previous = observed.get(heartbeat.workerId());
+        if (previous == null) {
+            observed.put(heartbeat.workerId(), new Observation(heartbeat.counter(), now, heartbeat.draining()));
+            scanRequested = true;
+            return;
+        }
+        if (previous.counter() != heartbeat.counter()) {
+            observed.put(heartbeat.workerId(), new Observation(heartbeat.counter(), now, heartbeat.draining()));
+            if (expired.remove(heartbeat.workerId())) {
+                log.info("{} is back", heartbeat.workerId());
+            }
+            if (previous.draining() != heartbeat.draining()) {
+                scanRequested = true;
+            }
+        }
+    }
+
+    private boolean isExpired(String worker, long now) {
+        Observation observation = observed.get(worker);
+        return observation == null || now - observation.changedAt() >= config.failoverTime().toNanos();
+    }
+
+    private void scan(long now) {
+        scanRequested = false;
+        nextScanAt = now + config.leaseScanInterval().toNanos();
+        Set<String> live = new TreeSet<>();
+        Set<String> eligible = new TreeSet<>();
+        for (Map.Entry<String, Observation> entry : observed.entrySet()) {
+            if (entry.getKey().equals(me) || !isExpired(entry.getKey(), now)) {
+                live.add(entry.getKey());
+                if (!entry.getValue().draining()) {
+                    eligible.add(entry.getKey());
+                }
+            }
+        }
+        live.add(me);
+        eligible.add(me);
+        List<Lease> leases = table.listLeases();
+        AssignmentPlan plan = LeaseBalancer.plan(leases, live, eligible, config.limits());
+        for (AssignmentPlan.Move move : plan.assignments()) {
+            LeaseWrite write = table.assign(move.lease(), move.to());
+            if (write.applied()) {
+                log.info("{} assigned to {} (was {})", move.leaseKey(), move.to(), move.from().orElse("unowned"));
+            }
+        }
+        for (AssignmentPlan.Move move : plan.handoffs()) {
+            if (table.markHandoff(move.lease(), move.to()).applied()) {
+                handoffSeenAt.put(move.leaseKey(), now);
+                log.info("{} to be handed from {} to {}", move.leaseKey(), move.from().orElse("?"), move.to());
+            }
+        }
+        forceStaleHandoffs(leases, live, eligible, now);
+        if (!plan.isEmpty()) {
+            // more may remain after a bounded round: look again soon rather than after a full scan interval
+            nextScanAt = Math.min(nextScanAt, now + 2 * config.pollInterval().toNanos());
+        }
+    }
+
+    private void forceStaleHandoffs(List<Lease> leases, Set<String> live, Set<String> eligible, long now) {
+        Set<String> marked = new HashSet<>();
+        for (Lease lease : leases) {
+            if (lease.handoffTo().isEmpty() || lease.owner().filter(live::contains).isEmpty()) {
+                continue;
+            }
+            marked.add(lease.leaseKey());
+            long seenAt = handoffSeenAt.computeIfAbsent(lease.leaseKey(), k -> now);
+            String target = lease.handoffTo().get();
+            if (now - seenAt >= config.handoffTimeout().toNanos() && eligible.contains(target)) {
+                if (table.assign(lease, target).applied()) {
+                    log.warn("{} moved to {} without its owner {}: handoff not finished within {}", lease.leaseKey(),
+                            target, lease.owner().get(), config.handoffTimeout());
+                }
+            }
+        }
+        handoffSeenAt.keySet().retainAll(marked);
+    }
+}

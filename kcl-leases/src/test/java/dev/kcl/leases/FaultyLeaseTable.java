@@ -1,0 +1,178 @@
+package dev.kcl.leases;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Wraps a lease table and registry and injects the failures DynamoDB can show: throttling (nothing applied),
+ * timeouts before the write, and the worst one, a write that was applied but reported failed. Also counts calls, so
+ * tests can measure what the protocol costs.
+ */
+final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
+    private final LeaseTable table;
+    private final WorkerRegistry registry;
+    private final Random random;
+    private volatile double faultRate;
+    private volatile boolean failHeartbeats;
+    private volatile boolean down;
+    final AtomicLong reads = new AtomicLong();
+    final AtomicLong writes = new AtomicLong();
+    final AtomicLong heartbeatWrites = new AtomicLong();
+    final AtomicLong faults = new AtomicLong();
+
+    FaultyLeaseTable(LeaseTable table, WorkerRegistry registry, Random random) {
+        this.table = table;
+        this.registry = registry;
+        this.random = random;
+    }
+
+    /** Each call fails with this probability, in one of the three ways at random. */
+    void faultRate(double rate) {
+        this.faultRate = rate;
+    }
+
+    void failHeartbeats(boolean fail) {
+        this.failHeartbeats = fail;
+    }
+
+    /** Every call fails, as when the network to DynamoDB is cut. */
+    void down(boolean down) {
+        this.down = down;
+    }
+
+    private <T> T read(Supplier<T> call) {
+        reads.incrementAndGet();
+        if (down || (faultRate > 0 && nextDouble() < faultRate)) {
+            faults.incrementAndGet();
+            throw new LeaseTableException("injected read failure", true);
+        }
+        return call.get();
+    }
+
+    private <T> T write(Supplier<T> call) {
+        writes.incrementAndGet();
+        if (down) {
+            faults.incrementAndGet();
+            throw new LeaseTableException("injected outage", true);
+        }
+        if (faultRate > 0 && nextDouble() < faultRate) {
+            faults.incrementAndGet();
+            if (nextBoolean()) {
+                throw new LeaseTableException("injected throttling", true);
+            }
+            call.get(); // applied, but the caller hears a timeout
+            throw new LeaseTableException("injected timeout after the write applied", true);
+        }
+        return call.get();
+    }
+
+    private synchronized double nextDouble() {
+        return random.nextDouble();
+    }
+
+    private synchronized boolean nextBoolean() {
+        return random.nextBoolean();
+    }
+
+    @Override
+    public void ensureExists() {
+        table.ensureExists();
+    }
+
+    @Override
+    public List<Lease> listLeases() {
+        return read(table::listLeases);
+    }
+
+    @Override
+    public List<Lease> leasesOwnedBy(String worker) {
+        return read(() -> table.leasesOwnedBy(worker));
+    }
+
+    @Override
+    public Optional<Lease> get(String leaseKey) {
+        return read(() -> table.get(leaseKey));
+    }
+
+    @Override
+    public boolean create(Lease lease) {
+        return write(() -> table.create(lease));
+    }
+
+    @Override
+    public LeaseWrite assign(Lease expected, String newOwner) {
+        return write(() -> table.assign(expected, newOwner));
+    }
+
+    @Override
+    public LeaseWrite markHandoff(Lease expected, String target) {
+        return write(() -> table.markHandoff(expected, target));
+    }
+
+    @Override
+    public LeaseWrite release(Lease expected, Optional<String> successor) {
+        return write(() -> table.release(expected, successor));
+    }
+
+    @Override
+    public LeaseWrite updateProgress(Lease expected, Lease updated) {
+        return write(() -> table.updateProgress(expected, updated));
+    }
+
+    @Override
+    public boolean delete(Lease expected) {
+        return write(() -> table.delete(expected));
+    }
+
+    @Override
+    public void heartbeat(Heartbeat heartbeat) {
+        heartbeatWrites.incrementAndGet();
+        if (failHeartbeats) {
+            writes.incrementAndGet();
+            faults.incrementAndGet();
+            throw new LeaseTableException("injected heartbeat failure", true);
+        }
+        write(() -> {
+            registry.heartbeat(heartbeat);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> workerIds() {
+        return read(registry::workerIds);
+    }
+
+    @Override
+    public Map<String, Heartbeat> heartbeats(Collection<String> workerIds) {
+        return read(() -> registry.heartbeats(workerIds));
+    }
+
+    @Override
+    public void removeWorker(String workerId) {
+        write(() -> {
+            registry.removeWorker(workerId);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<LeaderLock> leader() {
+        return read(registry::leader);
+    }
+
+    @Override
+    public Optional<LeaderLock> claimLeadership(Optional<LeaderLock> expected, String workerId) {
+        return write(() -> registry.claimLeadership(expected, workerId));
+    }
+
+    @Override
+    public boolean releaseLeadership(LeaderLock expected) {
+        return write(() -> registry.releaseLeadership(expected));
+    }
+}

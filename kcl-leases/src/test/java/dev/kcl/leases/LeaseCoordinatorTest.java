@@ -1,0 +1,216 @@
+package dev.kcl.leases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kcl.leases.memory.InMemoryLeaseTable;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class LeaseCoordinatorTest {
+    private final LeaseConfig config = LeaseConfig.builder().failoverTime(Duration.ofSeconds(10)).build();
+    private final Fleet fleet = new Fleet(config);
+
+    @Test
+    void aLoneWorkerLeadsAndTakesEveryLeaseAtOnce() {
+        fleet.createLeases(8);
+
+        Fleet.Member a = fleet.start("a");
+        Duration took = fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 8);
+
+        assertThat(a.coordinator.isLeader()).isTrue();
+        assertThat(took).isLessThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(a.listener.count("gained")).isEqualTo(8);
+    }
+
+    @Test
+    void twoWorkersSplitTheLeasesEvenly() {
+        fleet.createLeases(8);
+        fleet.start("a");
+        fleet.start("b");
+
+        fleet.runUntil(Duration.ofSeconds(15), () -> fleet.heldCounts().equals(Map.of("a", 4, "b", 4)));
+
+        assertThat(fleet.ownerCounts()).isEqualTo(Map.of("a", 4, "b", 4));
+    }
+
+    @Test
+    void aJoiningWorkerGetsItsShareByHandoffWithoutDoubleOwnership() {
+        fleet.createLeases(12);
+        Fleet.Member a = fleet.start("a");
+        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 12);
+
+        fleet.start("b");
+        fleet.start("c");
+        while (!fleet.heldCounts().equals(Map.of("a", 4, "b", 4, "c", 4))) {
+            fleet.step(Duration.ofMillis(100));
+            assertThat(fleet.doublyHeld()).as("at any moment").isEmpty();
+            assertThat(fleet.time.nanos()).isLessThan(Duration.ofSeconds(60).toNanos());
+        }
+
+        assertThat(a.listener.count("handoff")).isEqualTo(8);
+        assertThat(a.listener.count("lost")).isZero();
+    }
+
+    @Test
+    void aCrashedWorkersLeasesMoveWithinTheFailoverTimePlusThreeSeconds() {
+        fleet.createLeases(8);
+        Fleet.Member a = fleet.start("a");
+        Fleet.Member b = fleet.start("b");
+        fleet.runUntil(Duration.ofSeconds(15), () -> fleet.heldCounts().equals(Map.of("a", 4, "b", 4)));
+        Fleet.Member victim = a.coordinator.isLeader() ? b : a;
+        Fleet.Member survivor = victim == a ? b : a;
+
+        victim.crash();
+        Duration takeover = fleet.runUntil(Duration.ofSeconds(30),
+                () -> survivor.coordinator.heldLeaseKeys().size() == 8);
+
+        assertThat(takeover).isLessThanOrEqualTo(config.failoverTime().plusSeconds(3));
+        assertThat(takeover).isGreaterThanOrEqualTo(config.failoverTime().minusSeconds(1));
+    }
+
+    @Test
+    void aCrashedLeadersLeasesMoveWithinTheFailoverTimePlusThreeSeconds() {
+        fleet.createLeases(8);
+        Fleet.Member a = fleet.start("a");
+        Fleet.Member b = fleet.start("b");
+        fleet.runUntil(Duration.ofSeconds(15), () -> fleet.heldCounts().equals(Map.of("a", 4, "b", 4)));
+        Fleet.Member leader = a.coordinator.isLeader() ? a : b;
+        Fleet.Member follower = leader == a ? b : a;
+
+        leader.crash();
+        Duration takeover = fleet.runUntil(Duration.ofSeconds(30),
+                () -> follower.coordinator.heldLeaseKeys().size() == 8);
+
+        assertThat(follower.coordinator.isLeader()).isTrue();
+        assertThat(takeover).isLessThanOrEqualTo(config.failoverTime().plusSeconds(3));
+    }
+
+    @Test
+    void aWorkerThatCannotHeartbeatDropsItsLeasesBeforeAnyoneMayTakeThem() {
+        // Given b's heartbeats start failing while a stays healthy
+        fleet.createLeases(4);
+        FaultyLeaseTable faultyForB = new FaultyLeaseTable(fleet.store, fleet.store, new java.util.Random(1));
+        Fleet.Member a = fleet.start("a");
+        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 4);
+        Fleet.Member b = fleet.start("b", faultyForB, faultyForB);
+        fleet.runUntil(Duration.ofSeconds(20), () -> fleet.heldCounts().equals(Map.of("a", 2, "b", 2)));
+        List<String> bLeases = List.copyOf(b.coordinator.heldLeaseKeys());
+
+        faultyForB.failHeartbeats(true);
+        long cutAt = fleet.time.nanos();
+        long droppedAt = -1;
+        long takenAt = -1;
+        while (takenAt < 0) {
+            fleet.step(Duration.ofMillis(100));
+            if (droppedAt < 0 && b.coordinator.heldLeaseKeys().isEmpty()) {
+                droppedAt = fleet.time.nanos();
+            }
+            if (bLeases.stream().allMatch(a.coordinator::holds)) {
+                takenAt = fleet.time.nanos();
+            }
+            assertThat(fleet.doublyHeld()).isEmpty();
+            assertThat(fleet.time.nanos() - cutAt).isLessThan(Duration.ofSeconds(30).toNanos());
+        }
+
+        // Then b let go first, at failoverTime - margin, and a took them only after that
+        assertThat(droppedAt).isPositive().isLessThan(takenAt);
+        assertThat(Duration.ofNanos(droppedAt - cutAt)).isLessThanOrEqualTo(config.selfFenceAfter());
+        assertThat(b.listener.count("lost")).isEqualTo(2);
+    }
+
+    @Test
+    void aPausedWorkerStopsHoldingAtOnceWhenItWakesUpAndItsWritesAreFenced() {
+        fleet.createLeases(4);
+        Fleet.Member a = fleet.start("a");
+        Fleet.Member b = fleet.start("b");
+        fleet.runUntil(Duration.ofSeconds(20), () -> fleet.heldCounts().equals(Map.of("a", 2, "b", 2)));
+        Fleet.Member zombie = a.coordinator.isLeader() ? b : a;
+        Fleet.Member other = zombie == a ? b : a;
+        String key = zombie.coordinator.heldLeaseKeys().iterator().next();
+
+        zombie.pause();
+        fleet.runUntil(Duration.ofSeconds(30), () -> other.coordinator.heldLeaseKeys().size() == 4);
+
+        // On waking, before its lease thread has even run, it no longer holds anything...
+        assertThat(zombie.coordinator.holds(key)).isFalse();
+        // ...and a progress write with its stale snapshot is rejected by the fence
+        Lease stale = fleet.store.get(key).orElseThrow().toBuilder().owner(zombie.id).counter(0).build();
+        assertThat(fleet.store.updateProgress(stale, stale.toBuilder().checkpoint(StoredCheckpoint.of("1")).build()))
+                .isInstanceOf(LeaseWrite.Conflict.class);
+        assertThat(zombie.coordinator.updateProgress(key, l -> l)).isInstanceOf(LeaseWrite.Conflict.class);
+
+        zombie.resume();
+        fleet.run(Duration.ofSeconds(20));
+        assertThat(fleet.ownerCounts()).isEqualTo(Map.of("a", 2, "b", 2));
+        assertThat(fleet.doublyHeld()).isEmpty();
+    }
+
+    @Test
+    void gracefulShutdownHandsEveryLeaseToTheOthersWellUnderASecond() {
+        fleet.createLeases(6);
+        Fleet.Member a = fleet.start("a");
+        Fleet.Member b = fleet.start("b");
+        fleet.runUntil(Duration.ofSeconds(20), () -> fleet.heldCounts().equals(Map.of("a", 3, "b", 3)));
+        Fleet.Member leaving = a;
+        Fleet.Member staying = b;
+
+        CompletableFuture<Boolean> done = leaving.shutdown();
+        Duration gap = fleet.runUntil(Duration.ofSeconds(5), () -> staying.coordinator.heldLeaseKeys().size() == 6);
+
+        assertThat(done).isCompletedWithValue(true);
+        assertThat(gap).isLessThan(Duration.ofSeconds(1));
+        assertThat(leaving.listener.count("handoff")).isEqualTo(3);
+        assertThat(leaving.listener.count("lost")).isZero();
+        assertThat(fleet.store.workerIds()).containsExactly("b");
+        fleet.run(Duration.ofSeconds(5));
+        assertThat(staying.coordinator.isLeader()).isTrue();
+    }
+
+    @Test
+    void aShutdownThatTakesTooLongReleasesWhatIsLeft() {
+        fleet.createLeases(2);
+        Fleet.Member a = fleet.start("a");
+        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 2);
+        a.listener.completeHandoffs = false;
+
+        CompletableFuture<Boolean> done = a.shutdown();
+        fleet.run(Duration.ofSeconds(1));
+        assertThat(done).isNotDone();
+        a.coordinator.abandonShutdown();
+        a.scheduler.runDueTasks();
+
+        assertThat(done).isCompletedWithValue(false);
+        assertThat(fleet.ownerCounts()).isEqualTo(Map.of("-", 2));
+    }
+
+    @Test
+    void progressWritesAreFencedAndKeepTheSnapshotCurrent() {
+        fleet.createLeases(1);
+        Fleet.Member a = fleet.start("a");
+        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 1);
+        String key = "shardId-000000000000";
+
+        LeaseWrite write = a.coordinator.updateProgress(key, l -> l.toBuilder().checkpoint(StoredCheckpoint.of("42")).build());
+
+        assertThat(write.applied()).isTrue();
+        assertThat(a.coordinator.heldLease(key).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("42"));
+        assertThat(fleet.store.get(key).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("42"));
+    }
+
+    @Test
+    void finishedLeasesAreNotAssigned() {
+        InMemoryLeaseTable store = fleet.store;
+        store.create(Lease.create("done", StoredCheckpoint.of(StoredCheckpoint.SHARD_END), java.util.Set.of()));
+        fleet.createLeases(1);
+        Fleet.Member a = fleet.start("a");
+
+        fleet.run(Duration.ofSeconds(3));
+
+        Collection<String> held = a.coordinator.heldLeaseKeys();
+        assertThat(held).containsExactly("shardId-000000000000");
+    }
+}
