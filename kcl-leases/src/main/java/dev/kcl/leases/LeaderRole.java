@@ -249,13 +249,21 @@ final class LeaderRole {
             if (lease.handoffTo().isEmpty() || lease.owner().filter(live::contains).isEmpty()) {
                 continue;
             }
+            String owner = lease.owner().get();
+            String target = lease.handoffTo().get();
+            if (!eligible.contains(target)) {
+                // the target left or died before the owner finished: the lease stays where it is
+                if (table.cancelHandoff(lease).applied()) {
+                    log.info("{} stays with {}: handoff target {} is gone", lease.leaseKey(), owner, target);
+                }
+                continue;
+            }
             marked.add(lease.leaseKey());
             long seenAt = handoffSeenAt.computeIfAbsent(lease.leaseKey(), k -> now);
-            String target = lease.handoffTo().get();
-            if (now - seenAt >= config.handoffTimeout().toNanos() && eligible.contains(target)) {
+            if (now - seenAt >= config.handoffTimeout().toNanos()) {
                 if (table.assign(lease, target).applied()) {
                     log.warn("{} moved to {} without its owner {}: handoff not finished within {}", lease.leaseKey(),
-                            target, lease.owner().get(), config.handoffTimeout());
+                            target, owner, config.handoffTimeout());
                 }
             }
         }

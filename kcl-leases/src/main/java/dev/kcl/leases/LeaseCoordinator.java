@@ -67,6 +67,7 @@ public final class LeaseCoordinator {
     private int heartbeatFailures;
     private final Set<String> handoffsSignalled = new HashSet<>();
     private final Map<String, Optional<String>> shutdownSuccessors = new HashMap<>();
+    private final Map<String, Release> releasing = new java.util.TreeMap<>();
     private boolean draining;
     private boolean running;
     private boolean revoked;
@@ -179,22 +180,14 @@ public final class LeaseCoordinator {
         }
         LeaseWrite write = table.updateProgress(expected, change.apply(expected));
         if (write instanceof LeaseWrite.Applied applied) {
-            held.computeIfPresent(leaseKey, (k, current) -> newer(current, applied.stored()));
-            return write;
+            held.computeIfPresent(leaseKey,
+                    (k, current) -> current.counter() == expected.counter() ? applied.stored() : current);
+        } else {
+            // The counter moves only with ownership, so the lease moved: drop this holding (not a newer one).
+            long counter = expected.counter();
+            scheduler.execute(() -> loseLease(leaseKey, counter, "a fenced write was rejected: the lease moved"));
         }
-        // The tick thread may have refreshed the snapshot meanwhile (say the counter moved with ownership kept):
-        // check once with a consistent read before giving up.
-        Optional<Lease> current = table.get(leaseKey);
-        if (current.isPresent() && current.get().isOwnedBy(workerId) && held.containsKey(leaseKey)) {
-            held.put(leaseKey, current.get());
-            LeaseWrite retry = table.updateProgress(current.get(), change.apply(current.get()));
-            if (retry instanceof LeaseWrite.Applied applied) {
-                held.computeIfPresent(leaseKey, (k, c) -> newer(c, applied.stored()));
-                return retry;
-            }
-        }
-        scheduler.execute(() -> loseLease(leaseKey, "a fenced write was rejected: the lease moved"));
-        return new LeaseWrite.Conflict(leaseKey);
+        return write;
     }
 
     /** One round of the protocol. Runs on the scheduler's thread; package-private so simulations can drive it. */
@@ -280,24 +273,37 @@ public final class LeaseCoordinator {
                 if (heartbeatFresh(now)) {
                     confirmAndGain(indexed.leaseKey());
                 }
-            } else if (indexed.counter() != mine.counter() || !indexed.handoffTo().equals(mine.handoffTo())) {
-                table.get(indexed.leaseKey()).ifPresentOrElse(current -> {
-                    if (current.isOwnedBy(workerId)) {
-                        held.put(current.leaseKey(), newer(mine, current));
-                        signalHandoffIfMarked(current);
-                    } else {
-                        loseLease(current.leaseKey(), "now owned by " + current.owner().orElse("nobody"));
+            } else if (indexed.counter() != mine.counter()
+                    || (indexed.handoffTo().isPresent() && !handoffsSignalled.contains(indexed.leaseKey()))) {
+                // confirm with a consistent read: the index may be behind this worker's own snapshot
+                Optional<Lease> current = table.get(indexed.leaseKey());
+                if (current.isEmpty() || !current.get().isOwnedBy(workerId)) {
+                    loseLease(indexed.leaseKey(), current.map(l -> "now owned by " + l.owner().orElse("nobody"))
+                            .orElse("the lease was deleted"));
+                } else if (current.get().counter() != mine.counter()) {
+                    // The counter moves only with ownership: the lease went elsewhere and came back meanwhile.
+                    // Whatever this worker was doing with it is stale; start over from the stored checkpoint.
+                    loseLease(indexed.leaseKey(), "it changed hands meanwhile (counter " + mine.counter() + " -> "
+                            + current.get().counter() + ")");
+                    if (heartbeatFresh(now)) {
+                        confirmAndGain(indexed.leaseKey());
                     }
-                }, () -> loseLease(indexed.leaseKey(), "the lease was deleted"));
+                } else {
+                    held.put(indexed.leaseKey(), current.get());
+                    signalHandoffIfMarked(current.get());
+                }
             }
         }
         for (String leaseKey : new TreeSet<>(held.keySet())) {
             if (!byKey.containsKey(leaseKey)) {
+                Lease mine = held.get(leaseKey);
                 Optional<Lease> current = table.get(leaseKey);
-                if (current.isPresent() && current.get().isOwnedBy(workerId)) {
-                    held.computeIfPresent(leaseKey, (k, mine) -> newer(mine, current.get())); // index lag
+                if (current.isPresent() && current.get().isOwnedBy(workerId)
+                        && current.get().counter() == mine.counter()) {
+                    held.put(leaseKey, current.get()); // the index is behind
                 } else {
-                    loseLease(leaseKey, current.map(l -> "now owned by " + l.owner().orElse("nobody"))
+                    loseLease(leaseKey, current.map(l -> "now owned by " + l.owner().orElse("nobody")
+                                    + " (counter " + l.counter() + ")")
                             .orElse("the lease was deleted"));
                 }
             }
@@ -332,6 +338,14 @@ public final class LeaseCoordinator {
         }
     }
 
+    /** Drops the holding of {@code leaseKey} only if it still is the one with {@code counter}. */
+    private void loseLease(String leaseKey, long counter, String reason) {
+        Lease mine = held.get(leaseKey);
+        if (mine != null && mine.counter() == counter) {
+            loseLease(leaseKey, reason);
+        }
+    }
+
     private void loseLease(String leaseKey, String reason) {
         if (held.remove(leaseKey) != null) {
             handoffsSignalled.remove(leaseKey);
@@ -345,31 +359,34 @@ public final class LeaseCoordinator {
     private void drainCompletions() {
         String leaseKey;
         while ((leaseKey = completions.poll()) != null) {
-            Lease lease = held.get(leaseKey);
-            if (lease == null) {
-                continue; // lost meanwhile
-            }
-            Optional<String> successor = shutdownSuccessors.containsKey(leaseKey)
-                    ? shutdownSuccessors.get(leaseKey).flatMap(this::verifiedSuccessor)
-                    : lease.handoffTo().flatMap(this::verifiedSuccessor);
-            try {
-                LeaseWrite write = table.release(lease, successor);
-                held.remove(leaseKey);
+            // Stop holding before the release is written, so the successor can never hold it at the same time.
+            Lease lease = held.remove(leaseKey);
+            if (lease != null) {
                 handoffsSignalled.remove(leaseKey);
-                shutdownSuccessors.remove(leaseKey);
+                Optional<String> successor = shutdownSuccessors.containsKey(leaseKey)
+                        ? shutdownSuccessors.remove(leaseKey).flatMap(this::verifiedSuccessor)
+                        : lease.handoffTo().flatMap(this::verifiedSuccessor);
+                releasing.put(leaseKey, new Release(lease, successor));
+            }
+        }
+        for (Release release : new ArrayList<>(releasing.values())) {
+            String key = release.lease().leaseKey();
+            try {
+                LeaseWrite write = table.release(release.lease(), release.successor());
+                releasing.remove(key);
                 if (write.applied()) {
-                    log.info("{} handed {} to {}", workerId, leaseKey, successor.orElse("nobody"));
+                    log.info("{} handed {} to {}", workerId, key, release.successor().orElse("nobody"));
                     leader.requestScan();
                 } else {
-                    log.info("{} could not hand {} off: it had already moved", workerId, leaseKey);
+                    log.info("{} could not hand {} off: it had already moved", workerId, key);
                 }
-                finishShutdownIfDone();
             } catch (LeaseTableException e) {
-                log.warn("{} handoff of {} failed, retrying: {}", workerId, leaseKey, e.getMessage());
-                completions.add(leaseKey);
+                // kept in releasing: retried next tick (if it applied after all, the retry conflicts harmlessly)
+                log.warn("{} handoff of {} failed, retrying: {}", workerId, key, e.getMessage());
                 return;
             }
         }
+        finishShutdownIfDone();
     }
 
     /** {@code worker} if it still has a heartbeat item and is not leaving; otherwise nobody (the leader decides). */
@@ -422,7 +439,7 @@ public final class LeaseCoordinator {
     }
 
     private void finishShutdownIfDone() {
-        if (shutdown != null && !shutdown.isDone() && held.isEmpty()) {
+        if (shutdown != null && !shutdown.isDone() && held.isEmpty() && releasing.isEmpty()) {
             finishShutdown(true);
         }
     }
@@ -450,9 +467,8 @@ public final class LeaseCoordinator {
         }
     }
 
-    private static Lease newer(Lease a, Lease b) {
-        return b.counter() >= a.counter() ? b : a;
-    }
+    /** A lease this worker has stopped holding and still has to release. */
+    private record Release(Lease lease, Optional<String> successor) {}
 
     @Override
     public String toString() {

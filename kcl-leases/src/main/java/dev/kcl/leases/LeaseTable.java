@@ -34,6 +34,9 @@ public interface LeaseTable {
     /** Marks the lease for handoff to {@code target}; owner and counter stay, so the owner can still checkpoint. */
     LeaseWrite markHandoff(Lease expected, String target);
 
+    /** Clears a handoff mark; owner and counter stay. */
+    LeaseWrite cancelHandoff(Lease expected);
+
     /**
      * The owner lets the lease go, to {@code successor} or to nobody, incrementing the counter: the last step of a
      * graceful handoff.

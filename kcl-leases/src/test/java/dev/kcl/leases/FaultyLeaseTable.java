@@ -115,6 +115,11 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
     }
 
     @Override
+    public LeaseWrite cancelHandoff(Lease expected) {
+        return write(() -> table.cancelHandoff(expected));
+    }
+
+    @Override
     public LeaseWrite release(Lease expected, Optional<String> successor) {
         return write(() -> table.release(expected, successor));
     }

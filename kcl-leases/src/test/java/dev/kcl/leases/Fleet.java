@@ -180,25 +180,36 @@ final class Fleet {
         }
     }
 
-    /** Records what a worker heard, and completes handoffs at once (as a consumer that checkpoints instantly). */
+    /**
+     * Records what a worker heard and acts as its consumers would: a consumer starts at the stored checkpoint when a
+     * lease is gained, stops when it is lost, and on a handoff stops and completes it at once.
+     */
     static final class RecordingListener implements LeaseListener {
         final List<String> events = new CopyOnWriteArrayList<>();
+        /** Per lease this worker consumes: how far its consumer has got. */
+        final Map<String, java.math.BigInteger> positions = new java.util.concurrent.ConcurrentHashMap<>();
         volatile LeaseCoordinator coordinator;
         volatile boolean completeHandoffs = true;
 
         @Override
         public void leaseGained(Lease lease) {
             events.add("gained " + lease.leaseKey());
+            positions.put(lease.leaseKey(), lease.checkpoint()
+                    .filter(c -> c.sequenceNumber().matches("\\d+"))
+                    .map(c -> new java.math.BigInteger(c.sequenceNumber()))
+                    .orElse(java.math.BigInteger.ZERO));
         }
 
         @Override
         public void leaseLost(String leaseKey, String reason) {
             events.add("lost " + leaseKey);
+            positions.remove(leaseKey);
         }
 
         @Override
         public void handoffRequested(Lease lease) {
             events.add("handoff " + lease.leaseKey());
+            positions.remove(lease.leaseKey());
             if (completeHandoffs) {
                 coordinator.completeHandoff(lease.leaseKey());
             }

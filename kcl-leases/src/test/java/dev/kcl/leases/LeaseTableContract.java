@@ -134,6 +134,18 @@ public abstract class LeaseTableContract {
     }
 
     @Test
+    void cancellingAHandoffKeepsOwnerAndCounter() {
+        Lease mine = applied(leases().assign(created("shard-0"), "a"));
+        Lease marked = applied(leases().markHandoff(mine, "b"));
+
+        Lease cancelled = applied(leases().cancelHandoff(marked));
+
+        assertThat(cancelled).isEqualTo(mine);
+        assertThat(leases().cancelHandoff(applied(leases().assign(cancelled, "c")).toBuilder().counter(0).build()))
+                .isInstanceOf(LeaseWrite.Conflict.class);
+    }
+
+    @Test
     void anUnownedLeaseCannotBeMarkedForHandoff() {
         Lease unowned = created("shard-0");
 

@@ -169,6 +169,11 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
     }
 
     @Override
+    public LeaseWrite cancelHandoff(Lease expected) {
+        return conditionalUpdate(expected, new Update().remove(HANDOFF_TO));
+    }
+
+    @Override
     public LeaseWrite release(Lease expected, Optional<String> successor) {
         Update update = new Update().set(LEASE_COUNTER, n(expected.counter() + 1)).remove(HANDOFF_TO);
         if (successor.isPresent()) {

@@ -63,6 +63,11 @@ public final class InMemoryLeaseTable implements LeaseTable, WorkerRegistry {
     }
 
     @Override
+    public synchronized LeaseWrite cancelHandoff(Lease expected) {
+        return replaceIfCurrent(expected, current -> current.toBuilder().handoffTo(Optional.empty()).build());
+    }
+
+    @Override
     public synchronized LeaseWrite release(Lease expected, Optional<String> successor) {
         return replaceIfCurrent(expected, current -> successor.map(current::assignedTo).orElseGet(current::released));
     }

@@ -1,0 +1,280 @@
+package dev.kcl.leases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IntSummaryStatistics;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A seeded, deterministic simulation of the lease protocol (after Kafka's raft event simulation): 1-20 workers and
+ * 1-2,000 leases on one fake clock, with crashes, pauses longer than the failover time, injected table faults
+ * (throttling, timeouts, writes applied but reported failed), network cuts, workers joining and leaving, and owners
+ * writing checkpoints all along. Invariants are checked after every 100 ms step; a failure names its seed.
+ */
+class LeaseProtocolSimulationTest {
+    private static final Duration STEP = Duration.ofMillis(100);
+    private static final LeaseConfig CONFIG = LeaseConfig.builder().failoverTime(Duration.ofSeconds(10)).build();
+
+    static LongStream seeds() {
+        Long only = Long.getLong("kcl.simulation.seed");
+        return only != null ? LongStream.of(only) : LongStream.range(0, Long.getLong("kcl.simulation.seeds", 40));
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void theProtocolKeepsItsGuarantees(long seed) {
+        new Simulation(seed).run();
+    }
+
+    private static final class Simulation {
+        final long seed;
+        final Random random;
+        final Fleet fleet;
+        final Map<String, FaultyLeaseTable> faults = new HashMap<>();
+        final Map<String, Long> counters = new HashMap<>();
+        final Map<String, BigInteger> checkpoints = new HashMap<>();
+        /** (worker, lease) -> when it was first seen holding a lease the table gives to someone else. */
+        final Map<String, Long> staleSince = new HashMap<>();
+        final Map<String, Long> pausedUntil = new HashMap<>();
+        final Map<String, Long> cutUntil = new HashMap<>();
+        int nextWorker;
+        int crashes;
+        int pauses;
+        int joins;
+        int leaves;
+        int cuts;
+
+        Simulation(long seed) {
+            this.seed = seed;
+            this.random = new Random(seed);
+            this.fleet = new Fleet(CONFIG, null, null, random);
+        }
+
+        void run() {
+            int workers = 1 + random.nextInt(20);
+            int leases = random.nextInt(4) == 0 ? 1 + random.nextInt(2000) : 1 + random.nextInt(200);
+            fleet.createLeases(leases);
+            for (int i = 0; i < workers; i++) {
+                startWorker();
+            }
+            Duration chaos = Duration.ofSeconds(60 + random.nextInt(60));
+            for (long t = 0; t < chaos.toNanos(); t += STEP.toNanos()) {
+                chaosEvents();
+                fleet.step(STEP);
+                writeProgress();
+                checkInvariants();
+            }
+            quiesce();
+            // Rebalancing moves a bounded number of live leases per round, so a big imbalance takes a while.
+            Duration limit = Duration.ofSeconds(120).plus(Duration.ofMillis(300L * leases));
+            Duration settle = Duration.ofSeconds(0);
+            while (!settled()) {
+                fleet.step(STEP);
+                writeProgress();
+                checkInvariants();
+                settle = settle.plus(STEP);
+                if (settle.compareTo(limit) > 0) {
+                    fail(context("the fleet did not settle within " + limit + " after the chaos stopped: "
+                            + fleet.describe()));
+                }
+            }
+            checkBalanced();
+        }
+
+        String context(String message) {
+            return "seed " + seed + " at t=" + Duration.ofNanos(fleet.time.nanos()) + " (" + crashes + " crashes, "
+                    + pauses + " pauses, " + cuts + " cuts, " + joins + " joins, " + leaves + " leaves): " + message;
+        }
+
+        void startWorker() {
+            String id = "w" + nextWorker++;
+            FaultyLeaseTable faulty = new FaultyLeaseTable(fleet.store, fleet.store, new Random(random.nextLong()));
+            if (random.nextInt(3) == 0) {
+                faulty.faultRate(0.02 + random.nextDouble() * 0.1);
+            }
+            faults.put(id, faulty);
+            fleet.start(id, faulty, faulty);
+        }
+
+        List<Fleet.Member> running() {
+            return fleet.members.values().stream().filter(Fleet.Member::running).toList();
+        }
+
+        void chaosEvents() {
+            long now = fleet.time.nanos();
+            // wake paused workers and restore cut networks whose time has come
+            pausedUntil.entrySet().removeIf(e -> {
+                if (now - e.getValue() >= 0) {
+                    wakeZombie(fleet.member(e.getKey()));
+                    return true;
+                }
+                return false;
+            });
+            cutUntil.entrySet().removeIf(e -> {
+                if (now - e.getValue() >= 0) {
+                    faults.get(e.getKey()).down(false);
+                    return true;
+                }
+                return false;
+            });
+            List<Fleet.Member> running = running();
+            double roll = random.nextDouble();
+            if (roll < 0.004 && running.size() > 1) {
+                pick(running).crash();
+                crashes++;
+            } else if (roll < 0.008 && running.size() > 1) {
+                Fleet.Member member = pick(running);
+                member.pause();
+                pausedUntil.put(member.id, now + CONFIG.failoverTime().toNanos()
+                        + (long) (random.nextDouble() * 2 * CONFIG.failoverTime().toNanos()));
+                pauses++;
+            } else if (roll < 0.011 && running.size() > 1) {
+                Fleet.Member member = pick(running);
+                if (!cutUntil.containsKey(member.id)) {
+                    faults.get(member.id).down(true);
+                    cutUntil.put(member.id, now + (long) (random.nextDouble() * 3 * CONFIG.failoverTime().toNanos()));
+                    cuts++;
+                }
+            } else if (roll < 0.015 && fleet.members.values().stream().filter(m -> m.state != Fleet.State.CRASHED
+                    && m.state != Fleet.State.LEFT).count() < 20) {
+                startWorker();
+                joins++;
+            } else if (roll < 0.017 && running.size() > 1) {
+                pick(running).shutdown();
+                leaves++;
+            }
+        }
+
+        /** A worker paused past the failover time wakes: before it runs, it must hold nothing others took. */
+        void wakeZombie(Fleet.Member zombie) {
+            for (Lease lease : fleet.store.snapshot()) {
+                if (!lease.isOwnedBy(zombie.id) && zombie.coordinator.holds(lease.leaseKey())) {
+                    fail(context(zombie.id + " woke up still holding " + lease.leaseKey() + " owned by "
+                            + lease.owner().orElse("nobody")));
+                }
+                if (!lease.isOwnedBy(zombie.id)) {
+                    assertThat(zombie.coordinator.updateProgress(lease.leaseKey(), l -> l))
+                            .as(context("a zombie's fenced write")).isInstanceOf(LeaseWrite.Conflict.class);
+                }
+            }
+            zombie.resume();
+        }
+
+        Fleet.Member pick(List<Fleet.Member> members) {
+            return members.get(random.nextInt(members.size()));
+        }
+
+        /** Consumers advance through their shards and checkpoint, each from where it started (see the listener). */
+        void writeProgress() {
+            for (Fleet.Member member : running()) {
+                Map<String, BigInteger> positions = member.listener.positions;
+                for (String key : new java.util.TreeSet<>(positions.keySet())) {
+                    if (random.nextInt(10) != 0 || !member.coordinator.holds(key)) {
+                        continue; // a consumer delivers only while its worker holds the lease
+                    }
+                    BigInteger next = positions.get(key).add(BigInteger.valueOf(1 + random.nextInt(5)));
+                    positions.put(key, next);
+                    try {
+                        member.coordinator.updateProgress(key,
+                                l -> l.toBuilder().checkpoint(StoredCheckpoint.of(next.toString())).build());
+                    } catch (LeaseTableException e) {
+                        // may or may not have applied; the consumer goes on and checkpoints again later
+                    }
+                }
+            }
+        }
+
+        void checkInvariants() {
+            long now = fleet.time.nanos();
+            Map<String, Lease> byKey = new HashMap<>();
+            for (Lease lease : fleet.store.snapshot()) {
+                byKey.put(lease.leaseKey(), lease);
+                Long previous = counters.put(lease.leaseKey(), lease.counter());
+                if (previous != null && lease.counter() < previous) {
+                    fail(context(lease.leaseKey() + " counter went back from " + previous + " to " + lease.counter()));
+                }
+                BigInteger checkpoint = lease.checkpoint()
+                        .filter(c -> c.sequenceNumber().matches("\\d+"))
+                        .map(c -> new BigInteger(c.sequenceNumber()))
+                        .orElse(BigInteger.ZERO);
+                BigInteger before = checkpoints.put(lease.leaseKey(), checkpoint);
+                if (before != null && checkpoint.compareTo(before) < 0) {
+                    fail(context(lease.leaseKey() + " checkpoint went back from " + before + " to " + checkpoint));
+                }
+            }
+            // A worker may believe it holds a lease that moved (a forced handoff, a slow poll) only briefly:
+            // it must stop within the failover time.
+            Map<String, Long> stillStale = new HashMap<>();
+            for (Fleet.Member member : fleet.members.values()) {
+                if (member.state == Fleet.State.CRASHED || member.state == Fleet.State.LEFT) {
+                    continue;
+                }
+                for (String key : member.coordinator.heldLeaseKeys()) {
+                    Lease lease = byKey.get(key);
+                    if (lease != null && !lease.isOwnedBy(member.id)) {
+                        String slot = member.id + "/" + key;
+                        long since = staleSince.getOrDefault(slot, now);
+                        stillStale.put(slot, since);
+                        if (now - since > CONFIG.failoverTime().toNanos()) {
+                            fail(context(member.id + " kept holding " + key + " for more than " + CONFIG.failoverTime()
+                                    + " after it moved to " + lease.owner().orElse("nobody")));
+                        }
+                    }
+                }
+            }
+            staleSince.clear();
+            staleSince.putAll(stillStale);
+        }
+
+        void quiesce() {
+            pausedUntil.keySet().forEach(id -> wakeZombie(fleet.member(id)));
+            pausedUntil.clear();
+            cutUntil.keySet().forEach(id -> faults.get(id).down(false));
+            cutUntil.clear();
+            faults.values().forEach(f -> f.faultRate(0));
+            if (running().isEmpty()) {
+                startWorker();
+            }
+        }
+
+        boolean settled() {
+            Map<String, Integer> held = new HashMap<>();
+            for (Fleet.Member member : running()) {
+                held.put(member.id, member.coordinator.heldLeaseKeys().size());
+            }
+            for (Lease lease : fleet.store.snapshot()) {
+                if (lease.isFinished()) {
+                    continue;
+                }
+                Optional<Fleet.Member> owner = lease.owner().map(fleet::member).filter(Fleet.Member::running);
+                if (owner.isEmpty() || !owner.get().coordinator.holds(lease.leaseKey()) || lease.handoffTo().isPresent()) {
+                    return false;
+                }
+            }
+            IntSummaryStatistics stats = held.values().stream().mapToInt(Integer::intValue).summaryStatistics();
+            return stats.getMax() - stats.getMin() <= 1;
+        }
+
+        void checkBalanced() {
+            List<Integer> counts = new ArrayList<>();
+            for (Fleet.Member member : running()) {
+                counts.add((int) fleet.store.snapshot().stream().filter(l -> l.isOwnedBy(member.id)).count());
+            }
+            IntSummaryStatistics stats = counts.stream().mapToInt(Integer::intValue).summaryStatistics();
+            assertThat(stats.getMax() - stats.getMin()).as(context("lease counts " + counts)).isLessThanOrEqualTo(1);
+            assertThat(fleet.store.snapshot()).as(context("every lease owned")).allSatisfy(l -> assertThat(l.owner())
+                    .isPresent());
+        }
+    }
+}
