@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,18 +45,24 @@ final class LeaderRole {
     private final Map<String, Observation> observed = new HashMap<>();
     private final Set<String> expired = new HashSet<>();
     private final Map<String, Long> handoffSeenAt = new HashMap<>();
+    private long nextWatchAt;
     private long nextObserveAt;
     private long nextScanAt;
     private boolean scanRequested;
 
-    /** A worker's heartbeat as this worker last saw it, and when it last changed. */
-    private record Observation(long counter, long changedAt, boolean draining) {}
+    /**
+     * A worker's heartbeat as this worker last saw it, and when it last changed. A worker is {@code confirmed} once
+     * its heartbeat has been seen to change: only then may it receive leases (a heartbeat item seen for the first
+     * time may belong to a worker that died long ago).
+     */
+    private record Observation(long counter, long changedAt, boolean draining, boolean confirmed) {}
 
     LeaderRole(String me, LeaseTable table, WorkerRegistry registry, LeaseConfig config, long now) {
         this.me = me;
         this.table = table;
         this.registry = registry;
         this.config = config;
+        this.nextWatchAt = now;
         this.nextObserveAt = now;
         this.nextScanAt = now;
     }
@@ -87,14 +94,16 @@ final class LeaderRole {
             stepDown();
             return;
         }
+        if (lock.isEmpty() && now - nextWatchAt >= 0) {
+            // Watch the leader often enough that a takeover fits in the failover time plus a second or two.
+            nextWatchAt = now + Math.max(config.pollInterval().toNanos(), config.heartbeatInterval().toNanos() / 2);
+            follow(now);
+        }
         if (now - nextObserveAt >= 0) {
-            nextObserveAt = now + config.pollInterval().toNanos();
-            if (lock.isEmpty()) {
-                follow(now);
-            }
-            if (lock.isPresent()) {
-                observeWorkers(now);
-            }
+            // The leader watches the fleet every poll; a follower once per heartbeat interval, so that when it takes
+            // over it already knows which workers are alive.
+            nextObserveAt = now + (lock.isPresent() ? config.pollInterval() : config.heartbeatInterval()).toNanos();
+            observeWorkers(now);
         }
         if (lock.isPresent() && (scanRequested || now - nextScanAt >= 0)) {
             scan(now);
@@ -146,6 +155,7 @@ final class LeaderRole {
             lock = claimed;
             scanRequested = true;
             nextObserveAt = now; // observe the fleet in this same tick
+            expired.clear();
             log.info("{} is leader (term {}): {}", me, claimed.get().term(), why);
         }
     }
@@ -158,16 +168,22 @@ final class LeaderRole {
         for (Heartbeat heartbeat : heartbeats.values()) {
             observe(heartbeat, now);
         }
+        boolean leading = lock.isPresent();
         for (String gone : new TreeSet<>(observed.keySet())) {
             if (!heartbeats.containsKey(gone)) {
                 observed.remove(gone);
                 expired.remove(gone);
                 scanRequested = true;
-                log.info("{} left the fleet", gone);
+                if (leading) {
+                    log.info("{} left the fleet", gone);
+                }
             }
         }
+        if (!leading) {
+            return;
+        }
         long forgetAfter = config.failoverTime().toNanos() * FORGET_AFTER_FAILOVERS;
-        for (Map.Entry<String, Observation> entry : new HashMap<>(observed).entrySet()) {
+        for (Map.Entry<String, Observation> entry : new TreeMap<>(observed).entrySet()) {
             String worker = entry.getKey();
             if (worker.equals(me)) {
                 continue;
@@ -185,19 +201,20 @@ final class LeaderRole {
     }
 
     private void observe(Heartbeat heartbeat, long now) {
-        Observation previous = observed.get(heartbeat.workerId());
+        String worker = heartbeat.workerId();
+        Observation previous = observed.get(worker);
         if (previous == null) {
-            observed.put(heartbeat.workerId(), new Observation(heartbeat.counter(), now, heartbeat.draining()));
+            observed.put(worker, new Observation(heartbeat.counter(), now, heartbeat.draining(), worker.equals(me)));
             scanRequested = true;
             return;
         }
         if (previous.counter() != heartbeat.counter()) {
-            observed.put(heartbeat.workerId(), new Observation(heartbeat.counter(), now, heartbeat.draining()));
-            if (expired.remove(heartbeat.workerId())) {
-                log.info("{} is back", heartbeat.workerId());
-            }
-            if (previous.draining() != heartbeat.draining()) {
+            observed.put(worker, new Observation(heartbeat.counter(), now, heartbeat.draining(), true));
+            if (!previous.confirmed() || previous.draining() != heartbeat.draining()) {
                 scanRequested = true;
+            }
+            if (expired.remove(worker) && lock.isPresent()) {
+                log.info("{} is back", worker);
             }
         }
     }
@@ -215,7 +232,7 @@ final class LeaderRole {
         for (Map.Entry<String, Observation> entry : observed.entrySet()) {
             if (entry.getKey().equals(me) || !isExpired(entry.getKey(), now)) {
                 live.add(entry.getKey());
-                if (!entry.getValue().draining()) {
+                if (!entry.getValue().draining() && entry.getValue().confirmed()) {
                     eligible.add(entry.getKey());
                 }
             }

@@ -269,6 +269,9 @@ public final class LeaseCoordinator {
 
         for (Lease indexed : owned) {
             Lease mine = held.get(indexed.leaseKey());
+            if (releasing.containsKey(indexed.leaseKey())) {
+                continue; // being released: never take it up again meanwhile
+            }
             if (mine == null) {
                 if (heartbeatFresh(now)) {
                     confirmAndGain(indexed.leaseKey());

@@ -24,6 +24,8 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
     final AtomicLong writes = new AtomicLong();
     final AtomicLong heartbeatWrites = new AtomicLong();
     final AtomicLong faults = new AtomicLong();
+    /** Calls per operation, named as the DynamoDB request each one makes. */
+    final Map<String, AtomicLong> calls = new java.util.concurrent.ConcurrentHashMap<>();
 
     FaultyLeaseTable(LeaseTable table, WorkerRegistry registry, Random random) {
         this.table = table;
@@ -45,7 +47,12 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
         this.down = down;
     }
 
-    private <T> T read(Supplier<T> call) {
+    private void count(String operation) {
+        calls.computeIfAbsent(operation, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    private <T> T read(String operation, Supplier<T> call) {
+        count(operation);
         reads.incrementAndGet();
         if (down || (faultRate > 0 && nextDouble() < faultRate)) {
             faults.incrementAndGet();
@@ -54,7 +61,8 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
         return call.get();
     }
 
-    private <T> T write(Supplier<T> call) {
+    private <T> T write(String operation, Supplier<T> call) {
+        count(operation);
         writes.incrementAndGet();
         if (down) {
             faults.incrementAndGet();
@@ -86,63 +94,64 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
 
     @Override
     public List<Lease> listLeases() {
-        return read(table::listLeases);
+        return read("Scan leases", table::listLeases);
     }
 
     @Override
     public List<Lease> leasesOwnedBy(String worker) {
-        return read(() -> table.leasesOwnedBy(worker));
+        return read("Query leaseOwner-index", () -> table.leasesOwnedBy(worker));
     }
 
     @Override
     public Optional<Lease> get(String leaseKey) {
-        return read(() -> table.get(leaseKey));
+        return read("GetItem lease", () -> table.get(leaseKey));
     }
 
     @Override
     public boolean create(Lease lease) {
-        return write(() -> table.create(lease));
+        return write("PutItem lease", () -> table.create(lease));
     }
 
     @Override
     public LeaseWrite assign(Lease expected, String newOwner) {
-        return write(() -> table.assign(expected, newOwner));
+        return write("UpdateItem assign", () -> table.assign(expected, newOwner));
     }
 
     @Override
     public LeaseWrite markHandoff(Lease expected, String target) {
-        return write(() -> table.markHandoff(expected, target));
+        return write("UpdateItem markHandoff", () -> table.markHandoff(expected, target));
     }
 
     @Override
     public LeaseWrite cancelHandoff(Lease expected) {
-        return write(() -> table.cancelHandoff(expected));
+        return write("UpdateItem cancelHandoff", () -> table.cancelHandoff(expected));
     }
 
     @Override
     public LeaseWrite release(Lease expected, Optional<String> successor) {
-        return write(() -> table.release(expected, successor));
+        return write("UpdateItem release", () -> table.release(expected, successor));
     }
 
     @Override
     public LeaseWrite updateProgress(Lease expected, Lease updated) {
-        return write(() -> table.updateProgress(expected, updated));
+        return write("UpdateItem progress", () -> table.updateProgress(expected, updated));
     }
 
     @Override
     public boolean delete(Lease expected) {
-        return write(() -> table.delete(expected));
+        return write("DeleteItem lease", () -> table.delete(expected));
     }
 
     @Override
     public void heartbeat(Heartbeat heartbeat) {
         heartbeatWrites.incrementAndGet();
         if (failHeartbeats) {
+            count("PutItem heartbeat");
             writes.incrementAndGet();
             faults.incrementAndGet();
             throw new LeaseTableException("injected heartbeat failure", true);
         }
-        write(() -> {
+        write("PutItem heartbeat", () -> {
             registry.heartbeat(heartbeat);
             return null;
         });
@@ -150,17 +159,17 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
 
     @Override
     public List<String> workerIds() {
-        return read(registry::workerIds);
+        return read("Query entityType-index", registry::workerIds);
     }
 
     @Override
     public Map<String, Heartbeat> heartbeats(Collection<String> workerIds) {
-        return read(() -> registry.heartbeats(workerIds));
+        return read("BatchGetItem heartbeats", () -> registry.heartbeats(workerIds));
     }
 
     @Override
     public void removeWorker(String workerId) {
-        write(() -> {
+        write("DeleteItem heartbeat", () -> {
             registry.removeWorker(workerId);
             return null;
         });
@@ -168,16 +177,16 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
 
     @Override
     public Optional<LeaderLock> leader() {
-        return read(registry::leader);
+        return read("GetItem leader", registry::leader);
     }
 
     @Override
     public Optional<LeaderLock> claimLeadership(Optional<LeaderLock> expected, String workerId) {
-        return write(() -> registry.claimLeadership(expected, workerId));
+        return write("PutItem leader", () -> registry.claimLeadership(expected, workerId));
     }
 
     @Override
     public boolean releaseLeadership(LeaderLock expected) {
-        return write(() -> registry.releaseLeadership(expected));
+        return write("DeleteItem leader", () -> registry.releaseLeadership(expected));
     }
 }

@@ -47,6 +47,7 @@ class LeaseProtocolSimulationTest {
         /** (worker, lease) -> when it was first seen holding a lease the table gives to someone else. */
         final Map<String, Long> staleSince = new HashMap<>();
         final Map<String, Long> pausedUntil = new HashMap<>();
+        final Map<String, Long> pausedAt = new HashMap<>();
         final Map<String, Long> cutUntil = new HashMap<>();
         int nextWorker;
         int crashes;
@@ -136,6 +137,7 @@ class LeaseProtocolSimulationTest {
             } else if (roll < 0.008 && running.size() > 1) {
                 Fleet.Member member = pick(running);
                 member.pause();
+                pausedAt.put(member.id, now);
                 pausedUntil.put(member.id, now + CONFIG.failoverTime().toNanos()
                         + (long) (random.nextDouble() * 2 * CONFIG.failoverTime().toNanos()));
                 pauses++;
@@ -158,6 +160,11 @@ class LeaseProtocolSimulationTest {
 
         /** A worker paused past the failover time wakes: before it runs, it must hold nothing others took. */
         void wakeZombie(Fleet.Member zombie) {
+            long paused = fleet.time.nanos() - pausedAt.remove(zombie.id);
+            if (paused < CONFIG.failoverTime().toNanos()) {
+                zombie.resume(); // woken early when the chaos stopped: not a zombie
+                return;
+            }
             for (Lease lease : fleet.store.snapshot()) {
                 if (!lease.isOwnedBy(zombie.id) && zombie.coordinator.holds(lease.leaseKey())) {
                     fail(context(zombie.id + " woke up still holding " + lease.leaseKey() + " owned by "
