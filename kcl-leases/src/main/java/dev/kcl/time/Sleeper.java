@@ -13,13 +13,6 @@ public interface Sleeper {
 
     /** Sleeps on the system clock. */
     static Sleeper system() {
-        return duration -> {
-            try {
-                Thread.sleep(duration.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting", e);
-            }
-        };
+        return SystemClock.SLEEPER;
     }
 }

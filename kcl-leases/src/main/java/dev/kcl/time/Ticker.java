@@ -14,6 +14,6 @@ public interface Ticker {
 
     /** The system's monotonic clock. */
     static Ticker system() {
-        return SystemTicker.INSTANCE;
+        return SystemClock.TICKER;
     }
 }
