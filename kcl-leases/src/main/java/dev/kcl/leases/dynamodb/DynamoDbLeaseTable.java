@@ -1,6 +1,8 @@
 package dev.kcl.leases.dynamodb;
 
 import static dev.kcl.leases.dynamodb.LeaseAttributes.CHECKPOINT;
+import static dev.kcl.leases.dynamodb.LeaseAttributes.CHECKPOINT_OWNER;
+import static dev.kcl.leases.dynamodb.LeaseAttributes.CHECKPOINT_OWNER_TIMEOUT;
 import static dev.kcl.leases.dynamodb.LeaseAttributes.CHECKPOINT_SUB_SEQUENCE;
 import static dev.kcl.leases.dynamodb.LeaseAttributes.CHILD_SHARD_IDS;
 import static dev.kcl.leases.dynamodb.LeaseAttributes.DRAINING;
@@ -104,8 +106,9 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
             ScanRequest.Builder request = ScanRequest.builder()
                     .tableName(table)
                     .consistentRead(true)
-                    .filterExpression("attribute_not_exists(#type)")
-                    .expressionAttributeNames(Map.of("#type", ENTITY_TYPE));
+                    .filterExpression("attribute_not_exists(#type) OR #type = :lease")
+                    .expressionAttributeNames(Map.of("#type", ENTITY_TYPE))
+                    .expressionAttributeValues(Map.of(":lease", s(LeaseAttributes.ENTITY_LEASE)));
             if (start != null) {
                 request.exclusiveStartKey(start);
             }
@@ -121,7 +124,7 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
     public List<Lease> leasesOwnedBy(String worker) {
         List<Lease> leases = new ArrayList<>();
         for (Map<String, AttributeValue> item : query(setup.ownerIndex(), LEASE_OWNER, worker)) {
-            if (!item.containsKey(ENTITY_TYPE)) {
+            if (LeaseAttributes.isLease(item)) {
                 leases.add(LeaseItemCodec.fromItem(item));
             }
         }
@@ -131,7 +134,7 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
     @Override
     public Optional<Lease> get(String leaseKey) {
         Map<String, AttributeValue> item = getItem(leaseKey);
-        return item.isEmpty() || item.containsKey(ENTITY_TYPE) ? Optional.empty()
+        return item.isEmpty() || !LeaseAttributes.isLease(item) ? Optional.empty()
                 : Optional.of(LeaseItemCodec.fromItem(item));
     }
 
@@ -156,7 +159,9 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
                 .set(LEASE_OWNER, s(newOwner))
                 .set(LEASE_COUNTER, n(next.counter()))
                 .set(OWNER_SWITCHES, n(next.ownerSwitchesSinceCheckpoint()))
-                .remove(HANDOFF_TO));
+                .remove(HANDOFF_TO)
+                .remove(CHECKPOINT_OWNER)
+                .remove(CHECKPOINT_OWNER_TIMEOUT));
     }
 
     @Override
@@ -175,7 +180,11 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
 
     @Override
     public LeaseWrite release(Lease expected, Optional<String> successor) {
-        Update update = new Update().set(LEASE_COUNTER, n(expected.counter() + 1)).remove(HANDOFF_TO);
+        Update update = new Update()
+                .set(LEASE_COUNTER, n(expected.counter() + 1))
+                .remove(HANDOFF_TO)
+                .remove(CHECKPOINT_OWNER)
+                .remove(CHECKPOINT_OWNER_TIMEOUT);
         if (successor.isPresent()) {
             update.set(LEASE_OWNER, s(successor.get()))
                     .set(OWNER_SWITCHES, n(expected.assignedTo(successor.get()).ownerSwitchesSinceCheckpoint()));

@@ -21,11 +21,16 @@ final class LeaseAttributes {
     static final String STARTING_HASH_KEY = "startingHashKey";
     static final String ENDING_HASH_KEY = "endingHashKey";
     static final String THROUGHPUT_KBPS = "throughputKBps";
+    /** KCL 3.x's graceful handoff: the worker still processing while leaseOwner names the next one. */
+    static final String CHECKPOINT_OWNER = "checkpointOwner";
+    static final String CHECKPOINT_OWNER_TIMEOUT = "checkpointOwnerTimeoutTimestampMillis";
     // Lease items: kcl's own.
     static final String HANDOFF_TO = "handoffTo";
 
     // Heartbeat and leader items.
     static final String ENTITY_TYPE = "entityType";
+    /** What KCL 3.5 writes on lease items; older KCL versions write no entityType at all. */
+    static final String ENTITY_LEASE = "LEASE";
     static final String ENTITY_WORKER = "WORKER";
     static final String ENTITY_LEADER = "LEADER";
     static final String WORKER_ID = "workerId";
@@ -41,6 +46,12 @@ final class LeaseAttributes {
 
     static final String OWNER_INDEX = "leaseOwner-index";
     static final String ENTITY_INDEX = "entityType-index";
+
+    /** True for lease items: those without an entityType (KCL before 3.5) or with {@code LEASE}. */
+    static boolean isLease(java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
+        var type = item.get(ENTITY_TYPE);
+        return type == null || ENTITY_LEASE.equals(type.s());
+    }
 
     static String workerKey(String workerId) {
         return WORKER_KEY_PREFIX + workerId;

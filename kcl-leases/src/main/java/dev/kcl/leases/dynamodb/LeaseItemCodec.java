@@ -33,6 +33,7 @@ final class LeaseItemCodec {
     static Map<String, AttributeValue> toItem(Lease lease) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(LEASE_KEY, s(lease.leaseKey()));
+        item.put(LeaseAttributes.ENTITY_TYPE, s(LeaseAttributes.ENTITY_LEASE));
         lease.owner().ifPresent(owner -> item.put(LEASE_OWNER, s(owner)));
         item.put(LEASE_COUNTER, n(lease.counter()));
         lease.checkpoint().ifPresent(c -> {

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  *
  * <p>The indexes: {@code leaseOwner-index} (hash {@code leaseOwner}, all attributes), through which each worker
  * finds its leases, and {@code entityType-index} (hash {@code entityType}, keys only), a sparse index holding just
- * the heartbeat and leader items. An existing index with the right key and projection is used whatever its name.
+ * the heartbeat and leader items (and the lease items KCL 3.5 marks LEASE). An existing index with the right key and projection is used whatever its name.
  */
 final class TableSetup {
     private static final Logger log = LoggerFactory.getLogger(TableSetup.class);
