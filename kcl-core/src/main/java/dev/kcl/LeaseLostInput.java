@@ -1,0 +1,4 @@
+package dev.kcl;
+
+/** The shard now belongs to another worker; there is nothing to checkpoint with. */
+public record LeaseLostInput() {}
