@@ -1,0 +1,29 @@
+package dev.kcl.internal.consumer;
+
+import dev.kcl.ProcessorFailurePolicy;
+import dev.kcl.RecordProcessorFactory;
+import dev.kcl.internal.kpl.Deaggregator;
+import dev.kcl.leases.LeaseCoordinator;
+import dev.kcl.leases.LeaseTable;
+import dev.kcl.spi.RecordSourceFactory;
+import dev.kcl.time.Backoff;
+import dev.kcl.time.Sleeper;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** What every shard consumer of a worker shares. */
+public record ConsumerContext(
+        RecordProcessorFactory processors,
+        RecordSourceFactory sources,
+        LeaseCoordinator coordinator,
+        LeaseTable table,
+        ParentGate parents,
+        ProcessorFailurePolicy failurePolicy,
+        Backoff checkpointBackoff,
+        Sleeper sleeper,
+        Deaggregator deaggregator,
+        Optional<Instant> initialTimestamp,
+        Executor pool,
+        ScheduledExecutorService timer) {}

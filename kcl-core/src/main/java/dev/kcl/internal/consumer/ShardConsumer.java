@@ -1,0 +1,426 @@
+package dev.kcl.internal.consumer;
+
+import dev.kcl.InitializationInput;
+import dev.kcl.KinesisRecord;
+import dev.kcl.LeaseLostException;
+import dev.kcl.LeaseLostInput;
+import dev.kcl.ProcessRecordsInput;
+import dev.kcl.ProcessorFailurePolicy;
+import dev.kcl.RecordProcessor;
+import dev.kcl.ShardEndedInput;
+import dev.kcl.ShutdownRequestedInput;
+import dev.kcl.checkpoint.Checkpoint;
+import dev.kcl.checkpoint.CheckpointStore;
+import dev.kcl.checkpoint.ShardCheckpointer;
+import dev.kcl.leases.Lease;
+import dev.kcl.leases.LeaseTableException;
+import dev.kcl.leases.LeaseWrite;
+import dev.kcl.leases.StoredCheckpoint;
+import dev.kcl.spi.ChildShard;
+import dev.kcl.spi.RecordBatch;
+import dev.kcl.spi.RecordSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes one shard for as long as this worker holds its lease: waits for the parents, drives the processor
+ * through its lifecycle ({@link ConsumerState}), pulls batches from the record source, applies the failure policy,
+ * and at shard end creates the children's leases.
+ *
+ * <h2>Design notes</h2>
+ *
+ * <ul>
+ *   <li>Every step runs on this consumer's {@link SerialExecutor}, so the processor is never called concurrently and
+ *       the state needs no lock. Signals from the lease thread ({@link #leaseLost()}, {@link #shutdownRequested()})
+ *       set a flag and queue a step; they take effect between two processor calls.
+ *   <li>Before each delivery the consumer asks the coordinator whether the lease is still held (which includes the
+ *       worker's own heartbeat being fresh): a worker that lost its lease, or cannot prove it still holds it, does
+ *       not deliver.
+ *   <li>Records are de-aggregated here, for every retrieval alike, and records at or before the starting checkpoint
+ *       (including sub-records of a part-checkpointed aggregated record) are dropped.
+ * </ul>
+ */
+public final class ShardConsumer {
+    private static final Logger log = LoggerFactory.getLogger(ShardConsumer.class);
+    private static final Duration HOLD_RECHECK = Duration.ofMillis(100);
+
+    private final String shardId;
+    private final Lease lease;
+    private final ConsumerContext context;
+    private final SerialExecutor serial;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    private volatile boolean lostSignal;
+    private volatile boolean shutdownSignal;
+
+    // confined to the serial executor
+    private ConsumerState state = ConsumerState.WAITING_ON_PARENTS;
+    private RecordProcessor processor;
+    private ShardCheckpointer checkpointer;
+    private RecordSource source;
+    private Checkpoint.After skipThrough;
+    private boolean stopped;
+    private int initializeFailures;
+
+    public ShardConsumer(Lease lease, ConsumerContext context) {
+        this.shardId = lease.leaseKey();
+        this.lease = lease;
+        this.context = context;
+        this.serial = new SerialExecutor(context.pool(), "consumer " + shardId);
+    }
+
+    public String shardId() {
+        return shardId;
+    }
+
+    /** Completes when the consumer has shut down and its processor will get no more calls. */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    public void start() {
+        serial.execute(this::awaitParents);
+    }
+
+    /** The lease moved to another worker: stop, with {@code leaseLost}. */
+    public void leaseLost() {
+        lostSignal = true;
+        serial.execute(this::react);
+    }
+
+    /** Hand the shard over: {@code shutdownRequested}, then the handoff completes. */
+    public void shutdownRequested() {
+        shutdownSignal = true;
+        serial.execute(this::react);
+    }
+
+    private void transitionTo(ConsumerState next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException(shardId + ": illegal transition " + state + " -> " + next);
+        }
+        log.info("{} {} -> {}", shardId, state, next);
+        state = next;
+    }
+
+    private boolean signalled() {
+        return lostSignal || shutdownSignal;
+    }
+
+    // ---- waiting and initializing
+
+    private void awaitParents() {
+        if (signalled()) {
+            react();
+            return;
+        }
+        context.parents().await(shardId, lease.parentShardIds())
+                .thenRun(() -> serial.execute(this::initialize));
+    }
+
+    private void initialize() {
+        if (state != ConsumerState.WAITING_ON_PARENTS && state != ConsumerState.INITIALIZING) {
+            return;
+        }
+        if (signalled()) {
+            react();
+            return;
+        }
+        StoredCheckpoint start = lease.checkpoint().orElse(StoredCheckpoint.of(Checkpoint.TRIM_HORIZON));
+        if (state == ConsumerState.WAITING_ON_PARENTS) {
+            transitionTo(ConsumerState.INITIALIZING);
+            processor = context.processors().create(shardId);
+            checkpointer = new ShardCheckpointer(shardId, start, CheckpointStore.of(context.coordinator()),
+                    context.checkpointBackoff(), context.sleeper());
+        }
+        try {
+            processor.initialize(new InitializationInput(shardId, start.toString()));
+        } catch (RuntimeException e) {
+            initializeFailures++;
+            Duration delay = context.failurePolicy().backoff().delay(initializeFailures);
+            log.warn("{} initialize failed (attempt {}), retrying in {} ms", shardId, initializeFailures,
+                    delay.toMillis(), e);
+            later(delay, this::initialize);
+            return;
+        }
+        Checkpoint startAt = Checkpoint.fromStored(start, context.initialTimestamp());
+        if (startAt instanceof Checkpoint.After after) {
+            skipThrough = after;
+        }
+        source = context.sources().open(shardId, startAt);
+        transitionTo(ConsumerState.PROCESSING);
+        requestNext();
+    }
+
+    // ---- processing
+
+    private void requestNext() {
+        if (state != ConsumerState.PROCESSING || stopped) {
+            return;
+        }
+        if (signalled()) {
+            react();
+            return;
+        }
+        if (!context.coordinator().holds(shardId)) {
+            later(HOLD_RECHECK, this::requestNext); // the coordinator decides: it comes back, or it is lost
+            return;
+        }
+        source.next().whenComplete((batch, error) -> serial.execute(() -> onBatch(batch, error)));
+    }
+
+    private void onBatch(RecordBatch batch, Throwable error) {
+        if (state != ConsumerState.PROCESSING) {
+            return;
+        }
+        if (signalled()) {
+            react();
+            return;
+        }
+        if (error != null) {
+            log.warn("{} record source failed: {}", shardId, error.toString());
+            later(HOLD_RECHECK, this::requestNext);
+            return;
+        }
+        List<KinesisRecord> records = context.deaggregator().deaggregate(shardId, batch.records());
+        if (skipThrough != null) {
+            records = dropProcessed(records);
+        }
+        if (records.isEmpty()) {
+            afterDelivery(batch);
+        } else {
+            deliver(records, batch, 1);
+        }
+    }
+
+    private List<KinesisRecord> dropProcessed(List<KinesisRecord> records) {
+        List<KinesisRecord> kept = new ArrayList<>(records.size());
+        for (KinesisRecord record : records) {
+            Checkpoint.After position = Checkpoint.After.of(record.sequenceNumber(), record.subSequenceNumber());
+            if (position.compareTo(skipThrough) > 0) {
+                kept.add(record);
+            }
+        }
+        if (!kept.isEmpty()) {
+            skipThrough = null; // past the checkpoint: nothing more to drop
+        }
+        return kept;
+    }
+
+    private void deliver(List<KinesisRecord> records, RecordBatch batch, int attempt) {
+        if (state != ConsumerState.PROCESSING) {
+            return;
+        }
+        if (signalled()) {
+            react();
+            return;
+        }
+        if (!context.coordinator().holds(shardId)) {
+            later(HOLD_RECHECK, () -> deliver(records, batch, attempt));
+            return;
+        }
+        KinesisRecord last = records.get(records.size() - 1);
+        checkpointer.delivered(last.sequenceNumber(), last.subSequenceNumber());
+        try {
+            processor.processRecords(new ProcessRecordsInput(records, checkpointer, batch.millisBehindLatest()));
+        } catch (LeaseLostException e) {
+            log.info("{} processor found the lease lost while checkpointing", shardId);
+            lostSignal = true;
+            react();
+            return;
+        } catch (RuntimeException e) {
+            onProcessingFailure(records, batch, attempt, e);
+            return;
+        }
+        afterDelivery(batch);
+    }
+
+    private void onProcessingFailure(List<KinesisRecord> records, RecordBatch batch, int attempt, RuntimeException e) {
+        ProcessorFailurePolicy policy = context.failurePolicy();
+        String range = range(records);
+        if (policy.isExhausted(attempt)) {
+            if (policy.exhausted() == ProcessorFailurePolicy.Exhausted.SKIP_BATCH) {
+                log.error("{} processRecords failed {} times for records {}: skipping them, as the failure policy says",
+                        shardId, attempt, range, e);
+                afterDelivery(batch);
+            } else {
+                log.error("{} processRecords failed {} times for records {}: the shard is stopped until this worker "
+                        + "shuts down or hands it over", shardId, attempt, range, e);
+                stopped = true;
+            }
+            return;
+        }
+        Duration delay = policy.backoff().delay(attempt);
+        if (attempt == 1 || attempt % 10 == 0) {
+            log.warn("{} processRecords failed for records {} (attempt {}); delivering the same batch again in {} ms",
+                    shardId, range, attempt, delay.toMillis(), e);
+        }
+        later(delay, () -> deliver(records, batch, attempt + 1));
+    }
+
+    private static String range(List<KinesisRecord> records) {
+        KinesisRecord first = records.get(0);
+        KinesisRecord last = records.get(records.size() - 1);
+        return position(first) + ".." + position(last) + " (" + records.size() + ")";
+    }
+
+    private static String position(KinesisRecord record) {
+        return record.subSequenceNumber() == 0 ? record.sequenceNumber()
+                : record.sequenceNumber() + "/" + record.subSequenceNumber();
+    }
+
+    private void afterDelivery(RecordBatch batch) {
+        if (batch.shardEnded()) {
+            endShard(batch.childShards().orElseThrow(), 1);
+        } else {
+            requestNext();
+        }
+    }
+
+    // ---- shard end
+
+    private void endShard(List<ChildShard> children, int attempt) {
+        if (state == ConsumerState.PROCESSING) {
+            if (signalled()) {
+                react();
+                return;
+            }
+            if (!createChildren(children, attempt)) {
+                return;
+            }
+            transitionTo(ConsumerState.SHARD_ENDED);
+            checkpointer.shardEnded();
+        }
+        callShardEnded(1);
+    }
+
+    /** Creates the children's leases and records them on the parent; false if it has to be tried again later. */
+    private boolean createChildren(List<ChildShard> children, int attempt) {
+        try {
+            for (ChildShard child : children) {
+                Lease childLease = Lease.builder(child.shardId())
+                        .checkpoint(StoredCheckpoint.of(Checkpoint.TRIM_HORIZON))
+                        .parentShardIds(child.parentShardIds())
+                        .hashKeyRange(child.hashKeyRange())
+                        .build();
+                if (context.table().create(childLease)) {
+                    log.info("{} created the lease of child {}", shardId, child.shardId());
+                }
+            }
+            Set<String> ids = children.stream().map(ChildShard::shardId).collect(Collectors.toSet());
+            if (!ids.isEmpty()) {
+                LeaseWrite write = context.coordinator().updateProgress(shardId,
+                        l -> l.toBuilder().childShardIds(ids).build());
+                if (!write.applied()) {
+                    lostSignal = true;
+                    react();
+                    return false;
+                }
+            }
+            return true;
+        } catch (LeaseTableException e) {
+            Duration delay = context.checkpointBackoff().delay(Math.min(attempt, 10));
+            log.warn("{} could not create the child leases {} yet (attempt {}): {}", shardId,
+                    children.stream().map(ChildShard::shardId).toList(), attempt, e.getMessage());
+            later(delay, () -> endShard(children, attempt + 1));
+            return false;
+        }
+    }
+
+    private void callShardEnded(int attempt) {
+        if (state != ConsumerState.SHARD_ENDED) {
+            return;
+        }
+        if (lostSignal) {
+            shutDown(); // shardEnded was already called: no second final call
+            return;
+        }
+        try {
+            processor.shardEnded(new ShardEndedInput(checkpointer));
+        } catch (RuntimeException e) {
+            log.warn("{} shardEnded threw", shardId, e);
+        }
+        if (checkpointer.committed().isShardEnd()) {
+            context.parents().finished(shardId);
+            shutDown();
+            if (shutdownSignal) {
+                context.coordinator().completeHandoff(shardId);
+            }
+            return;
+        }
+        if (shutdownSignal) {
+            // the shard is handed over before it was finished: the next owner reads its tail and ends it
+            shutDown();
+            context.coordinator().completeHandoff(shardId);
+            return;
+        }
+        Duration delay = context.failurePolicy().backoff().delay(attempt);
+        log.error("{} has ended but shardEnded did not checkpoint SHARD_END (call input.checkpointer().checkpoint()); "
+                + "its children cannot start. Calling shardEnded again in {} ms", shardId, delay.toMillis());
+        later(delay, () -> callShardEnded(attempt + 1));
+    }
+
+    // ---- the end
+
+    /** Handles the lease-lost and shutdown signals according to the state. */
+    private void react() {
+        switch (state) {
+            case WAITING_ON_PARENTS -> {
+                shutDown();
+                if (!lostSignal && shutdownSignal) {
+                    context.coordinator().completeHandoff(shardId);
+                }
+            }
+            case INITIALIZING, PROCESSING -> {
+                if (lostSignal) {
+                    transitionTo(ConsumerState.LEASE_LOST);
+                    try {
+                        processor.leaseLost(new LeaseLostInput());
+                    } catch (RuntimeException e) {
+                        log.warn("{} leaseLost threw", shardId, e);
+                    }
+                    shutDown();
+                } else if (shutdownSignal) {
+                    transitionTo(ConsumerState.SHUTDOWN_REQUESTED);
+                    try {
+                        processor.shutdownRequested(new ShutdownRequestedInput(checkpointer));
+                    } catch (RuntimeException e) {
+                        log.warn("{} shutdownRequested threw", shardId, e);
+                    }
+                    shutDown();
+                    context.coordinator().completeHandoff(shardId);
+                }
+            }
+            case SHARD_ENDED -> callShardEnded(1);
+            default -> {
+                // already finishing or finished
+            }
+        }
+    }
+
+    private void shutDown() {
+        if (state == ConsumerState.SHUT_DOWN) {
+            return;
+        }
+        transitionTo(ConsumerState.SHUT_DOWN);
+        if (source != null) {
+            source.close();
+        }
+        terminated.complete(null);
+    }
+
+    private void later(Duration delay, Runnable step) {
+        context.timer().schedule(() -> serial.execute(step), Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return "ShardConsumer[" + shardId + " " + state + "]";
+    }
+}

@@ -1,0 +1,20 @@
+package dev.kcl.spi;
+
+import dev.kcl.time.Ticker;
+import java.util.concurrent.ScheduledExecutorService;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+/**
+ * What a worker gives its retrieval: the client and stream, and its timer thread for delays. Adapter-facing: it is
+ * where the AWS client reaches the retrieval implementations.
+ *
+ * @param timer for scheduling waits; shared by the worker, so tasks on it must be short
+ */
+public record RetrievalContext(
+        KinesisAsyncClient kinesis,
+        String streamName,
+        String streamArn,
+        String applicationName,
+        String workerId,
+        ScheduledExecutorService timer,
+        Ticker ticker) {}
