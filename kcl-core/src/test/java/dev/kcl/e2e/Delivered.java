@@ -17,10 +17,14 @@ import java.util.function.Predicate;
 
 /** Records every delivery, per shard, and checkpoints after each batch: the ledger end-to-end tests check. */
 final class Delivered implements RecordProcessorFactory {
-    record Delivery(String shardId, String worker, String sequenceNumber, long subSequenceNumber, String data) {}
+    record Delivery(String shardId, String worker, String sequenceNumber, long subSequenceNumber, String data,
+            long order, long atNanos) {}
+
+    private static final java.util.concurrent.atomic.AtomicLong ORDER = new java.util.concurrent.atomic.AtomicLong();
 
     final Map<String, List<Delivery>> byShard = new ConcurrentHashMap<>();
     final List<String> events = new CopyOnWriteArrayList<>();
+    final Map<String, Long> shutdownAt = new ConcurrentHashMap<>();
     private final String worker;
     private volatile Predicate<KinesisRecord> failWhen = r -> false;
 
@@ -47,7 +51,7 @@ final class Delivered implements RecordProcessorFactory {
                 List<Delivery> list = byShard.computeIfAbsent(shardId, k -> new CopyOnWriteArrayList<>());
                 for (KinesisRecord record : input.records()) {
                     list.add(new Delivery(shardId, worker, record.sequenceNumber(), record.subSequenceNumber(),
-                            record.dataAsString()));
+                            record.dataAsString(), ORDER.incrementAndGet(), System.nanoTime()));
                 }
                 input.checkpointer().checkpoint();
             }
@@ -61,6 +65,7 @@ final class Delivered implements RecordProcessorFactory {
             @Override
             public void shutdownRequested(ShutdownRequestedInput input) {
                 events.add("shutdownRequested " + shardId);
+                shutdownAt.put(shardId, System.nanoTime());
                 input.checkpointer().checkpoint();
             }
         };

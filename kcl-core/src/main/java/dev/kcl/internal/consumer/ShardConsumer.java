@@ -303,14 +303,22 @@ public final class ShardConsumer {
     /** Creates the children's leases and records them on the parent; false if it has to be tried again later. */
     private boolean createChildren(List<ChildShard> children, int attempt) {
         try {
+            // This worker is alive and about to be free of the parent: it takes the children itself, so they start
+            // within a poll instead of waiting for the leader's next round (which may rebalance them later).
+            String me = context.coordinator().workerId();
             for (ChildShard child : children) {
                 Lease childLease = Lease.builder(child.shardId())
+                        .owner(me)
                         .checkpoint(StoredCheckpoint.of(Checkpoint.TRIM_HORIZON))
                         .parentShardIds(child.parentShardIds())
                         .hashKeyRange(child.hashKeyRange())
                         .build();
                 if (context.table().create(childLease)) {
                     log.info("{} created the lease of child {}", shardId, child.shardId());
+                } else {
+                    context.table().get(child.shardId())
+                            .filter(existing -> existing.owner().isEmpty())
+                            .ifPresent(existing -> context.table().assign(existing, me));
                 }
             }
             Set<String> ids = children.stream().map(ChildShard::shardId).collect(Collectors.toSet());
