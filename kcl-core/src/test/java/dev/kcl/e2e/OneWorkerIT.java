@@ -50,6 +50,24 @@ class OneWorkerIT {
     }
 
     @Test
+    void startFailsAtOnceOnAnUnknownStream(AwsStack stack, TestNames names) {
+        Worker worker = Worker.builder()
+                .applicationName(names.applicationName())
+                .streamName("no-such-stream")
+                .kinesis(stack.kinesisHttp1())
+                .dynamoDb(stack.dynamoDb())
+                .processorFactory(new Delivered("w"))
+                .build();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(worker::start)
+                .isInstanceOf(dev.kcl.KclException.class)
+                .hasMessageContaining("no-such-stream")
+                .hasMessageContaining("does not exist");
+        assertThat(worker.state()).isEqualTo(WorkerState.FAILED);
+        assertThat(worker.failure()).isPresent();
+    }
+
+    @Test
     void deliversEveryRecordOfFourShardsInOrder(AwsStack stack, TestNames names) {
         // Given a stream with 4 shards and 20,000 records already in it
         StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());

@@ -1,0 +1,79 @@
+package dev.kcl.e2e;
+
+import dev.kcl.InitialPosition;
+import dev.kcl.KinesisRecord;
+import dev.kcl.ProcessRecordsInput;
+import dev.kcl.RecordProcessor;
+import dev.kcl.ShardEndedInput;
+import dev.kcl.ShutdownRequestedInput;
+import dev.kcl.Worker;
+import dev.kcl.testkit.AwsClients;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+
+/**
+ * A worker in its own JVM, for tests where a crash matters: appends every delivery to a ledger file (flushed before
+ * each checkpoint) and checkpoints after each batch.
+ *
+ * <p>Arguments: kinesis endpoint, dynamodb endpoint, stream, application, worker id, ledger file, failover seconds.
+ */
+public final class WorkerProcess {
+    private WorkerProcess() {}
+
+    public static void main(String[] args) throws Exception {
+        URI kinesis = URI.create(args[0]);
+        URI dynamo = URI.create(args[1]);
+        String id = args[4];
+        Path ledger = Path.of(args[5]);
+        BufferedWriter out = Files.newBufferedWriter(ledger, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        Worker worker = Worker.builder()
+                .kinesis(AwsClients.kinesisHttp1(kinesis))
+                .dynamoDb(AwsClients.dynamoDb(dynamo))
+                .streamName(args[2])
+                .applicationName(args[3])
+                .workerId(id)
+                .failoverTime(Duration.ofSeconds(Integer.parseInt(args[6])))
+                .initialPosition(InitialPosition.trimHorizon())
+                .processorFactory(shardId -> new RecordProcessor() {
+                    @Override
+                    public void processRecords(ProcessRecordsInput input) {
+                        synchronized (out) {
+                            try {
+                                for (KinesisRecord record : input.records()) {
+                                    out.write(id + " " + shardId + " " + record.sequenceNumber() + " "
+                                            + record.dataAsString() + "\n");
+                                }
+                                out.flush();
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        }
+                        input.checkpointer().checkpoint();
+                    }
+
+                    @Override
+                    public void shardEnded(ShardEndedInput input) {
+                        input.checkpointer().checkpoint();
+                    }
+
+                    @Override
+                    public void shutdownRequested(ShutdownRequestedInput input) {
+                        input.checkpointer().checkpoint();
+                    }
+                })
+                .build();
+        worker.shutdownOnJvmExit(Duration.ofSeconds(20));
+        worker.start();
+        System.out.println("started " + id);
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+}
