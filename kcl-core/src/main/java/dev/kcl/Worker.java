@@ -148,15 +148,16 @@ public final class Worker implements AutoCloseable {
             ShardSync sync = new ShardSync(new KinesisShardDirectory(config.kinesis(), config.streamName()), table,
                     config.initialPosition());
             runSync(sync); // a new application gets its leases before anyone looks for them
+            TaskScheduler timerScheduler = TaskScheduler.of(timer);
             sources = config.retrieval().start(new RetrievalContext(config.kinesis(), config.streamName(), streamArn,
-                    config.applicationName(), id, timer, config.ticker()));
+                    config.applicationName(), id, timerScheduler, config.ticker()));
             consumers = new ConsumerRegistry();
             coordinator = new LeaseCoordinator(id, table, table, config.leases(), consumers, config.ticker(),
                     TaskScheduler.of(leaseThread));
             consumers.attach(new ConsumerContext(config.processorFactory(), sources, coordinator, table,
-                    new ParentGate(table, timer, Duration.ofMillis(500)), config.failurePolicy(),
+                    new ParentGate(table, timerScheduler, Duration.ofMillis(500)), config.failurePolicy(),
                     new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), 6), Sleeper.system(), new Deaggregator(),
-                    config.initialPosition().timestamp(), pool, timer));
+                    config.initialPosition().timestamp(), pool, timerScheduler));
             coordinator.start();
             long interval = config.shardSyncInterval().toMillis();
             syncTask = discoveryThread.scheduleWithFixedDelay(() -> {

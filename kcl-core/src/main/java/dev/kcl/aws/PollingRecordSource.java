@@ -7,7 +7,9 @@ import dev.kcl.leases.HashKeyRange;
 import dev.kcl.spi.ChildShard;
 import dev.kcl.spi.RecordBatch;
 import dev.kcl.spi.RecordSource;
+import dev.kcl.time.TaskScheduler;
 import dev.kcl.time.Ticker;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -16,9 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -55,7 +54,7 @@ final class PollingRecordSource implements RecordSource {
     private final String shardId;
     private final Checkpoint start;
     private final PollingConfig config;
-    private final ScheduledExecutorService timer;
+    private final TaskScheduler timer;
     private final Ticker ticker;
 
     // guarded by this
@@ -66,7 +65,7 @@ final class PollingRecordSource implements RecordSource {
     private String iterator;
     private String lastSequence;
     private boolean fetching;
-    private ScheduledFuture<?> scheduled;
+    private TaskScheduler.Cancellable scheduled;
     private boolean ended;
     private boolean closed;
     private boolean caughtUp;
@@ -74,7 +73,7 @@ final class PollingRecordSource implements RecordSource {
     private int failures;
 
     PollingRecordSource(KinesisAsyncClient kinesis, String stream, String shardId, Checkpoint start,
-            PollingConfig config, ScheduledExecutorService timer, Ticker ticker) {
+            PollingConfig config, TaskScheduler timer, Ticker ticker) {
         this.kinesis = kinesis;
         this.stream = stream;
         this.shardId = shardId;
@@ -101,9 +100,10 @@ final class PollingRecordSource implements RecordSource {
             if (waiting != null) {
                 throw new IllegalStateException(shardId + ": next() called again before the last batch arrived");
             }
-            waiting = new CompletableFuture<>();
-            maybeFetch();
-            return waiting;
+            CompletableFuture<RecordBatch> future = new CompletableFuture<>();
+            waiting = future;
+            maybeFetch(); // may complete it at once (and clear waiting) if the answer is immediate
+            return future;
         }
     }
 
@@ -113,7 +113,7 @@ final class PollingRecordSource implements RecordSource {
         synchronized (this) {
             closed = true;
             if (scheduled != null) {
-                scheduled.cancel(false);
+                scheduled.cancel();
                 scheduled = null;
             }
             pending = waiting;
@@ -151,7 +151,7 @@ final class PollingRecordSource implements RecordSource {
                     fetch();
                 }
             }
-        }, delayNanos, TimeUnit.NANOSECONDS);
+        }, Duration.ofNanos(delayNanos));
     }
 
     /** Issues one call. Holds the lock. */

@@ -1,7 +1,7 @@
 package dev.kcl.spi;
 
+import dev.kcl.time.TaskScheduler;
 import dev.kcl.time.Ticker;
-import java.util.concurrent.ScheduledExecutorService;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
@@ -16,5 +16,5 @@ public record RetrievalContext(
         String streamArn,
         String applicationName,
         String workerId,
-        ScheduledExecutorService timer,
+        TaskScheduler timer,
         Ticker ticker) {}

@@ -11,7 +11,7 @@ import dev.kcl.time.Sleeper;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
+import dev.kcl.time.TaskScheduler;
 
 /** What every shard consumer of a worker shares. */
 public record ConsumerContext(
@@ -26,4 +26,4 @@ public record ConsumerContext(
         Deaggregator deaggregator,
         Optional<Instant> initialTimestamp,
         Executor pool,
-        ScheduledExecutorService timer) {}
+        TaskScheduler timer) {}

@@ -10,8 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import dev.kcl.time.TaskScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +23,13 @@ public final class ParentGate {
     private static final Logger log = LoggerFactory.getLogger(ParentGate.class);
 
     private final LeaseTable table;
-    private final ScheduledExecutorService timer;
+    private final TaskScheduler timer;
     private final Duration recheck;
     private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
 
     private record Waiter(String child, Set<String> parents, CompletableFuture<Void> done) {}
 
-    public ParentGate(LeaseTable table, ScheduledExecutorService timer, Duration recheck) {
+    public ParentGate(LeaseTable table, TaskScheduler timer, Duration recheck) {
         this.table = table;
         this.timer = timer;
         this.recheck = recheck;
@@ -66,7 +65,7 @@ public final class ParentGate {
             for (String parent : waiter.parents()) {
                 Optional<Lease> lease = table.get(parent);
                 if (lease.isPresent() && !lease.get().isFinished()) {
-                    timer.schedule(() -> check(waiter), recheck.toMillis(), TimeUnit.MILLISECONDS);
+                    timer.schedule(() -> check(waiter), recheck);
                     return;
                 }
             }
@@ -74,7 +73,7 @@ public final class ParentGate {
             waiter.done().complete(null);
         } catch (LeaseTableException e) {
             log.warn("{} cannot read its parents' leases yet: {}", waiter.child(), e.getMessage());
-            timer.schedule(() -> check(waiter), recheck.toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(() -> check(waiter), recheck);
         }
     }
 }

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -424,7 +423,7 @@ public final class ShardConsumer {
     }
 
     private void later(Duration delay, Runnable step) {
-        context.timer().schedule(() -> serial.execute(step), Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+        context.timer().schedule(() -> serial.execute(step), delay.isZero() ? Duration.ofMillis(1) : delay);
     }
 
     @Override

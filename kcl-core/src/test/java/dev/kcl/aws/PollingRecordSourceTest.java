@@ -1,0 +1,163 @@
+package dev.kcl.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kcl.KinesisRecord;
+import dev.kcl.PollingConfig;
+import dev.kcl.checkpoint.Checkpoint;
+import dev.kcl.spi.RecordBatch;
+import dev.kcl.time.Backoff;
+import dev.kcl.time.FakeTime;
+import dev.kcl.time.ManualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/** Polling on a fake clock and a fake shard: pacing, prefetch bounds, throttling, expired iterators, shard end. */
+class PollingRecordSourceTest {
+    private final FakeTime time = new FakeTime();
+    private final ManualScheduler scheduler = new ManualScheduler(time);
+    private final FakeKinesis kinesis = new FakeKinesis(time);
+    private PollingConfig config = PollingConfig.builder()
+            .maxRecordsPerCall(10)
+            .minCallInterval(Duration.ofMillis(50))
+            .idleTime(Duration.ofMillis(500))
+            .throttleBackoff(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), Integer.MAX_VALUE))
+            .build();
+
+    private PollingRecordSource source(Checkpoint start) {
+        return new PollingRecordSource(kinesis, "stream", "shard-0", start, config, scheduler, time);
+    }
+
+    private void advance(long millis) {
+        for (long t = 0; t < millis; t += 10) {
+            time.advance(Duration.ofMillis(10));
+            scheduler.runDueTasks();
+        }
+    }
+
+    /** The next batch, moving the fake clock until it arrives (never blocking the test thread). */
+    private RecordBatch take(PollingRecordSource source) {
+        CompletableFuture<RecordBatch> next = source.next();
+        for (int i = 0; i < 1000 && !next.isDone(); i++) {
+            advance(10);
+        }
+        assertThat(next).as("a batch within 10 s of fake time").isDone();
+        return next.join();
+    }
+
+    private List<String> drain(PollingRecordSource source, int records) {
+        List<String> data = new ArrayList<>();
+        while (data.size() < records) {
+            take(source).records().forEach(r -> data.add(r.dataAsString()));
+        }
+        return data;
+    }
+
+    private long gapsAfter(int index) {
+        List<FakeKinesis.Call> gets = kinesis.calls.stream().filter(c -> c.operation().equals("GetRecords")).toList();
+        return (gets.get(index + 1).atNanos() - gets.get(index).atNanos()) / 1_000_000;
+    }
+
+    @Test
+    void readsBackToBackWhileBehindAndIdlesOnceCaughtUp() {
+        kinesis.add(25);
+        PollingRecordSource source = source(new Checkpoint.TrimHorizon());
+
+        assertThat(drain(source, 25)).hasSize(25);
+        advance(2_000);
+
+        assertThat(gapsAfter(0)).isEqualTo(50); // behind: only the minimum interval
+        assertThat(gapsAfter(1)).isEqualTo(50);
+        assertThat(gapsAfter(2)).isEqualTo(500); // caught up (5 of 10): the idle time
+        assertThat(gapsAfter(3)).isEqualTo(500);
+    }
+
+    @Test
+    void stopsReadingAheadAtThePrefetchBound() {
+        config = PollingConfig.builder().maxRecordsPerCall(10).minCallInterval(Duration.ofMillis(50))
+                .maxPrefetchRecords(20).build();
+        kinesis.add(100);
+        PollingRecordSource source = source(new Checkpoint.TrimHorizon());
+
+        take(source); // the consumer takes one batch, then is busy
+        advance(5_000);
+
+        assertThat(kinesis.callCount("GetRecords")).isEqualTo(3); // 10 handed over + 20 waiting
+        take(source);
+        advance(1_000);
+        assertThat(kinesis.callCount("GetRecords")).isEqualTo(4);
+    }
+
+    @Test
+    void backsOffWhenThrottledAndLosesNothing() {
+        kinesis.add(5);
+        for (int i = 0; i < 3; i++) {
+            kinesis.failures.add(ProvisionedThroughputExceededException.builder().message("slow down").build());
+        }
+        PollingRecordSource source = source(new Checkpoint.TrimHorizon());
+
+        List<String> data = drain(source, 5);
+
+        assertThat(data).containsExactly("r0", "r1", "r2", "r3", "r4");
+        assertThat(kinesis.calls).hasSizeGreaterThanOrEqualTo(5);
+        long firstToSuccess = (kinesis.calls.get(4).atNanos() - kinesis.calls.get(0).atNanos()) / 1_000_000;
+        assertThat(firstToSuccess).isLessThanOrEqualTo(100 + 200 + 400 + 100);
+    }
+
+    @Test
+    void replacesAnExpiredIteratorAfterTheLastRecordRead() {
+        kinesis.add(10);
+        PollingRecordSource source = source(new Checkpoint.TrimHorizon());
+        assertThat(drain(source, 10)).hasSize(10);
+
+        kinesis.expireIterators();
+        kinesis.add(5);
+        List<String> more = drain(source, 5);
+
+        assertThat(more).containsExactly("r10", "r11", "r12", "r13", "r14");
+        FakeKinesis.Call renewal = kinesis.calls.stream().filter(c -> c.iteratorRequest() != null)
+                .reduce((a, b) -> b).orElseThrow();
+        assertThat(renewal.iteratorRequest().shardIteratorType()).isEqualTo(ShardIteratorType.AFTER_SEQUENCE_NUMBER);
+        assertThat(renewal.iteratorRequest().startingSequenceNumber()).isEqualTo(Long.toString(1_000_010L));
+    }
+
+    @Test
+    void theLastBatchOfAClosedShardCarriesItsChildren() {
+        kinesis.add(3);
+        kinesis.closedShard = true;
+        PollingRecordSource source = source(new Checkpoint.TrimHorizon());
+
+        RecordBatch batch = take(source);
+
+        assertThat(batch.records()).hasSize(3);
+        assertThat(batch.shardEnded()).isTrue();
+        assertThat(batch.childShards().orElseThrow()).singleElement()
+                .satisfies(c -> assertThat(c.parentShardIds()).containsExactly("shard-0"));
+        advance(5_000);
+        assertThat(kinesis.callCount("GetRecords")).isEqualTo(1);
+    }
+
+    @Test
+    void startsWhereTheCheckpointSays() {
+        kinesis.add(10);
+
+        String r4 = Long.toString(1_000_005L);
+        assertThat(firstRecord(Checkpoint.After.of(r4, 0))).isEqualTo("r5"); // after r4
+        assertThat(firstRecord(Checkpoint.After.of(r4, 2))).isEqualTo("r4"); // inside aggregated r4: at it
+        assertThat(firstRecord(new Checkpoint.AtTimestamp(Instant.ofEpochSecond(1_006)))).isEqualTo("r6");
+        assertThat(firstRecord(new Checkpoint.TrimHorizon())).isEqualTo("r0");
+    }
+
+    private String firstRecord(Checkpoint start) {
+        PollingRecordSource source = source(start);
+        KinesisRecord first = take(source).records().get(0);
+        source.close();
+        return first.dataAsString();
+    }
+}
