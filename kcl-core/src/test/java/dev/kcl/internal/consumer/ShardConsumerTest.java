@@ -1,0 +1,295 @@
+package dev.kcl.internal.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kcl.InitializationInput;
+import dev.kcl.KinesisRecord;
+import dev.kcl.LeaseLostInput;
+import dev.kcl.ProcessRecordsInput;
+import dev.kcl.ProcessorFailurePolicy;
+import dev.kcl.RecordProcessor;
+import dev.kcl.ShardEndedInput;
+import dev.kcl.ShutdownRequestedInput;
+import dev.kcl.checkpoint.Checkpoint;
+import dev.kcl.internal.kpl.Deaggregator;
+import dev.kcl.leases.Lease;
+import dev.kcl.leases.LeaseConfig;
+import dev.kcl.leases.LeaseCoordinator;
+import dev.kcl.leases.LeaseListener;
+import dev.kcl.leases.StoredCheckpoint;
+import dev.kcl.leases.memory.InMemoryLeaseTable;
+import dev.kcl.spi.ChildShard;
+import dev.kcl.spi.RecordBatch;
+import dev.kcl.spi.RecordSource;
+import dev.kcl.testing.KplAggregator;
+import dev.kcl.time.Backoff;
+import dev.kcl.time.FakeTime;
+import dev.kcl.time.ManualScheduler;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** One shard consumer on one thread: a fake clock, a scripted record source and a scripted processor. */
+class ShardConsumerTest {
+    private static final String SHARD = "shard-0";
+    private final FakeTime time = new FakeTime();
+    private final ManualScheduler scheduler = new ManualScheduler(time);
+    private final InMemoryLeaseTable table = new InMemoryLeaseTable();
+    private final Deque<RecordBatch> batches = new ArrayDeque<>();
+    private final List<String> calls = new ArrayList<>();
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    private boolean checkpointAtShardEnd = true;
+    private int shardEndedCalls;
+    private LeaseCoordinator coordinator;
+
+    /** Serves the scripted batches; waits (pending future) when there are none. */
+    private final class ScriptedSource implements RecordSource {
+        CompletableFuture<RecordBatch> pending;
+
+        @Override
+        public CompletableFuture<RecordBatch> next() {
+            RecordBatch batch = batches.poll();
+            if (batch != null) {
+                return CompletableFuture.completedFuture(batch);
+            }
+            pending = new CompletableFuture<>();
+            return pending;
+        }
+
+        @Override
+        public void close() {
+            calls.add("source closed");
+        }
+    }
+
+    private final RecordProcessor processor = new RecordProcessor() {
+        @Override
+        public void initialize(InitializationInput input) {
+            calls.add("initialize " + input.startingCheckpoint());
+        }
+
+        @Override
+        public void processRecords(ProcessRecordsInput input) {
+            List<String> data = input.records().stream().map(KinesisRecord::dataAsString).toList();
+            calls.add("process " + data);
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("poison");
+            }
+            input.checkpointer().checkpoint();
+        }
+
+        @Override
+        public void shardEnded(ShardEndedInput input) {
+            calls.add("shardEnded");
+            shardEndedCalls++;
+            if (checkpointAtShardEnd || shardEndedCalls > 1) {
+                input.checkpointer().checkpoint();
+            }
+        }
+
+        @Override
+        public void leaseLost(LeaseLostInput input) {
+            calls.add("leaseLost");
+        }
+
+        @Override
+        public void shutdownRequested(ShutdownRequestedInput input) {
+            calls.add("shutdownRequested");
+        }
+    };
+
+    private ShardConsumer consumer(StoredCheckpoint start, ProcessorFailurePolicy policy) {
+        Lease lease = Lease.builder(SHARD).checkpoint(start).build();
+        table.create(lease);
+        coordinator = new LeaseCoordinator("w", table, table, LeaseConfig.defaults(), new LeaseListener() {
+            @Override
+            public void leaseGained(Lease l) {}
+
+            @Override
+            public void leaseLost(String leaseKey, String reason) {}
+
+            @Override
+            public void handoffRequested(Lease l) {}
+        }, time, scheduler);
+        coordinator.start();
+        run(Duration.ofSeconds(1));
+        assertThat(coordinator.holds(SHARD)).isTrue();
+        ConsumerContext context = new ConsumerContext(shardId -> processor, (shardId, from) -> new ScriptedSource(),
+                coordinator, table, new ParentGate(table, scheduler, Duration.ofMillis(500)), policy,
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 3), d -> {}, new Deaggregator(),
+                Optional.empty(), Runnable::run, scheduler);
+        return new ShardConsumer(coordinator.heldLease(SHARD).orElseThrow(), context);
+    }
+
+    private void run(Duration duration) {
+        for (long t = 0; t < duration.toMillis(); t += 10) {
+            time.advance(Duration.ofMillis(10));
+            scheduler.runDueTasks();
+        }
+    }
+
+    private static KinesisRecord record(String sequence, String data) {
+        return KinesisRecord.of("k", sequence, Instant.EPOCH, ByteBuffer.wrap(data.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static RecordBatch batch(KinesisRecord... records) {
+        return new RecordBatch(List.of(records), 0, Optional.empty());
+    }
+
+    private static final ProcessorFailurePolicy RETRY = ProcessorFailurePolicy.retryForever()
+            .withBackoff(new Backoff(Duration.ofMillis(100), Duration.ofMillis(100), Integer.MAX_VALUE));
+
+    @Test
+    void deliversInOrderThenEndsTheShardAndHandsOverToItsChildren() {
+        batches.add(batch(record("101", "a"), record("102", "b")));
+        batches.add(new RecordBatch(List.of(record("103", "c")), 0, Optional.of(List.of(
+                new ChildShard("child-1", Set.of(SHARD), Optional.empty())))));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), RETRY);
+
+        consumer.start();
+        run(Duration.ofSeconds(1));
+
+        assertThat(calls).containsExactly("initialize TRIM_HORIZON", "process [a, b]", "process [c]", "shardEnded",
+                "source closed");
+        assertThat(consumer.terminated()).isDone();
+        Lease parent = table.get(SHARD).orElseThrow();
+        assertThat(parent.checkpoint()).contains(StoredCheckpoint.of("SHARD_END"));
+        assertThat(parent.childShardIds()).containsExactly("child-1");
+        Lease child = table.get("child-1").orElseThrow();
+        assertThat(child.owner()).contains("w");
+        assertThat(child.parentShardIds()).containsExactly(SHARD);
+        assertThat(child.checkpoint()).contains(StoredCheckpoint.of("TRIM_HORIZON"));
+    }
+
+    @Test
+    void aFailingBatchIsDeliveredAgainUntilItSucceeds() {
+        failuresLeft.set(2);
+        batches.add(batch(record("101", "a")));
+        batches.add(batch(record("102", "b")));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), RETRY);
+
+        consumer.start();
+        run(Duration.ofSeconds(2));
+
+        assertThat(calls).containsSubsequence("process [a]", "process [a]", "process [a]", "process [b]");
+        assertThat(calls).filteredOn(c -> c.equals("process [a]")).hasSize(3);
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("102"));
+    }
+
+    @Test
+    void stopShardLeavesTheLeaseHeldAndDeliversNothingMore() {
+        failuresLeft.set(100);
+        batches.add(batch(record("101", "a")));
+        batches.add(batch(record("102", "b")));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"),
+                ProcessorFailurePolicy.stopShardAfter(2)
+                        .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(50), Integer.MAX_VALUE)));
+
+        consumer.start();
+        run(Duration.ofSeconds(5));
+
+        assertThat(calls).filteredOn(c -> c.startsWith("process")).containsExactly("process [a]", "process [a]");
+        assertThat(coordinator.holds(SHARD)).isTrue();
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("TRIM_HORIZON"));
+        consumer.shutdownRequested();
+        run(Duration.ofMillis(100));
+        assertThat(calls).endsWith("shutdownRequested", "source closed");
+    }
+
+    @Test
+    void skippingIsAnExplicitChoiceThatMovesOn() {
+        failuresLeft.set(1);
+        batches.add(batch(record("101", "a")));
+        batches.add(batch(record("102", "b")));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), ProcessorFailurePolicy.skipBatchAfter(1));
+
+        consumer.start();
+        run(Duration.ofSeconds(1));
+
+        assertThat(calls).filteredOn(c -> c.startsWith("process")).containsExactly("process [a]", "process [b]");
+    }
+
+    @Test
+    void resumesInsideAnAggregatedRecordAfterItsCheckpoint() {
+        byte[] aggregated = KplAggregator.aggregate(List.of(KplAggregator.UserRecord.of("k", "x0"),
+                KplAggregator.UserRecord.of("k", "x1"), KplAggregator.UserRecord.of("k", "x2")));
+        batches.add(batch(KinesisRecord.of("k", "100", Instant.EPOCH, ByteBuffer.wrap(aggregated)),
+                record("101", "y")));
+        ShardConsumer consumer = consumer(new StoredCheckpoint("100", 1), RETRY);
+
+        consumer.start();
+        run(Duration.ofSeconds(1));
+
+        assertThat(calls).contains("initialize 100/1", "process [x2, y]");
+    }
+
+    @Test
+    void aLostLeaseEndsWithLeaseLostOnlyOnce() {
+        batches.add(batch(record("101", "a")));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), RETRY);
+        consumer.start();
+        run(Duration.ofMillis(100));
+
+        consumer.leaseLost();
+        consumer.leaseLost();
+        consumer.shutdownRequested();
+        run(Duration.ofMillis(100));
+
+        assertThat(calls).containsExactly("initialize TRIM_HORIZON", "process [a]", "leaseLost", "source closed");
+        assertThat(consumer.terminated()).isDone();
+    }
+
+    @Test
+    void aProcessorThatDoesNotCheckpointShardEndIsCalledAgain() {
+        checkpointAtShardEnd = false;
+        batches.add(new RecordBatch(List.of(record("101", "a")), 0, Optional.of(List.of())));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), RETRY);
+
+        consumer.start();
+        run(Duration.ofSeconds(2));
+
+        assertThat(calls).filteredOn("shardEnded"::equals).hasSize(2);
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("SHARD_END"));
+        assertThat(consumer.terminated()).isDone();
+    }
+
+    @Test
+    void aChildWaitsForItsParentToEnd() {
+        table.create(Lease.builder("parent").owner("other").checkpoint(StoredCheckpoint.of("500")).build());
+        Lease child = Lease.builder(SHARD).checkpoint(StoredCheckpoint.of("TRIM_HORIZON"))
+                .parentShardIds(Set.of("parent")).build();
+        table.create(child);
+        batches.add(batch(record("101", "a")));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), RETRY);
+
+        consumer.start();
+        run(Duration.ofSeconds(2));
+        assertThat(calls).isEmpty(); // no processor until the parent has ended
+
+        Lease parent = table.get("parent").orElseThrow();
+        table.updateProgress(parent, parent.toBuilder().checkpoint(StoredCheckpoint.of("SHARD_END")).build());
+        run(Duration.ofSeconds(1));
+        assertThat(calls).containsExactly("initialize TRIM_HORIZON", "process [a]");
+    }
+
+    @Test
+    void startsAtTheCheckpointedPosition() {
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("555"), RETRY);
+        consumer.start();
+        run(Duration.ofMillis(100));
+
+        assertThat(calls).containsExactly("initialize 555");
+        assertThat(Checkpoint.fromStored(StoredCheckpoint.of("555"), Optional.empty()))
+                .isEqualTo(Checkpoint.After.of("555", 0));
+    }
+}
