@@ -37,6 +37,45 @@ class ProcessingIT {
     }
 
     @Test
+    void kplAggregatedRecordsAreSplitAndAMalformedOneIsDeliveredAsItIs(AwsStack stack, TestNames names) {
+        // Given 50 KPL-aggregated records of 20 user records each, and one record with the KPL magic but a bad digest
+        StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
+        admin.create(names.streamName(), 2);
+        List<software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry> entries = new java.util.ArrayList<>();
+        for (int a = 0; a < 50; a++) {
+            List<dev.kcl.testing.KplAggregator.UserRecord> users = new java.util.ArrayList<>();
+            for (int u = 0; u < 20; u++) {
+                users.add(dev.kcl.testing.KplAggregator.UserRecord.of("user-" + a + "-" + u, "user-" + (a * 20 + u)));
+            }
+            entries.add(software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry.builder()
+                    .partitionKey("agg-" + a)
+                    .data(software.amazon.awssdk.core.SdkBytes.fromByteArray(
+                            dev.kcl.testing.KplAggregator.aggregate(users)))
+                    .build());
+        }
+        byte[] broken = dev.kcl.testing.KplAggregator.aggregate(List.of(dev.kcl.testing.KplAggregator.UserRecord.of(
+                "k", "lost?")));
+        broken[broken.length - 1] ^= 1;
+        entries.add(software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry.builder()
+                .partitionKey("broken").data(software.amazon.awssdk.core.SdkBytes.fromByteArray(broken)).build());
+        admin.put(names.streamName(), entries);
+        Delivered delivered = new Delivered("w1");
+
+        // When a worker consumes them
+        try (Worker worker = worker(stack, names, "w1", delivered).build()) {
+            worker.start();
+            await(Duration.ofSeconds(60), () -> delivered.count() >= 1001, () -> delivered.count() + " delivered");
+
+            // Then every user record arrives once, with its sub-sequence number, and the broken one arrives raw
+            assertThat(delivered.payloads()).hasSize(1001)
+                    .containsAll(IntStream.range(0, 1000).mapToObj(i -> "user-" + i).toList());
+            assertThat(delivered.byShard.values().stream().flatMap(List::stream)
+                    .filter(d -> d.subSequenceNumber() == 19)).hasSize(50);
+            delivered.byShard.values().forEach(list -> assertThat(Delivered.inOrder(list)).isTrue());
+        }
+    }
+
+    @Test
     void aThrowingProcessorGetsTheSameBatchAgainAndNothingIsSkipped(AwsStack stack, TestNames names) {
         // Given records where the processor fails three times on record-250
         StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
