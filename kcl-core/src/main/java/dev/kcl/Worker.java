@@ -1,16 +1,24 @@
 package dev.kcl;
 
 import dev.kcl.aws.AwsErrors;
+import dev.kcl.aws.CloudWatchMetricsSink;
 import dev.kcl.aws.KinesisShardDirectory;
 import dev.kcl.internal.consumer.ConsumerContext;
 import dev.kcl.internal.consumer.ConsumerRegistry;
 import dev.kcl.internal.consumer.ParentGate;
 import dev.kcl.internal.discovery.ShardSync;
 import dev.kcl.internal.kpl.Deaggregator;
+import dev.kcl.internal.metrics.Metrics;
 import dev.kcl.leases.LeaseConfig;
 import dev.kcl.leases.LeaseCoordinator;
 import dev.kcl.leases.LeaseTableException;
 import dev.kcl.leases.dynamodb.DynamoDbLeaseTable;
+import dev.kcl.metrics.LoggingMetricsSink;
+import dev.kcl.metrics.MetricNames;
+import dev.kcl.metrics.MetricUnit;
+import dev.kcl.metrics.MetricsConfig;
+import dev.kcl.metrics.MetricsLevel;
+import dev.kcl.metrics.MetricsSink;
 import dev.kcl.spi.RecordSourceFactory;
 import dev.kcl.spi.RetrievalContext;
 import dev.kcl.time.Backoff;
@@ -18,6 +26,7 @@ import dev.kcl.time.Sleeper;
 import dev.kcl.time.TaskScheduler;
 import dev.kcl.time.Ticker;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +42,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
@@ -78,6 +88,8 @@ public final class Worker implements AutoCloseable {
     private ConsumerRegistry consumers;
     private RecordSourceFactory sources;
     private ScheduledFuture<?> syncTask;
+    private ScheduledFuture<?> flushTask;
+    private Metrics metrics = Metrics.none();
 
     private Worker(WorkerConfig config) {
         this.config = config;
@@ -149,15 +161,17 @@ public final class Worker implements AutoCloseable {
                     config.initialPosition());
             runSync(sync); // a new application gets its leases before anyone looks for them
             TaskScheduler timerScheduler = TaskScheduler.of(timer);
+            metrics = new Metrics(config.metricsSink(), config.metrics().level(), config.applicationName(), id,
+                    config.clock());
             sources = config.retrieval().start(new RetrievalContext(config.kinesis(), config.streamName(), streamArn,
-                    config.applicationName(), id, timerScheduler, config.ticker()));
+                    config.applicationName(), id, timerScheduler, config.ticker(), metrics));
             consumers = new ConsumerRegistry();
             coordinator = new LeaseCoordinator(id, table, table, config.leases(), consumers, config.ticker(),
                     TaskScheduler.of(leaseThread));
             consumers.attach(new ConsumerContext(config.processorFactory(), sources, coordinator, table,
                     new ParentGate(table, timerScheduler, Duration.ofMillis(500)), config.failurePolicy(),
                     new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), 6), Sleeper.system(), new Deaggregator(),
-                    config.initialPosition().timestamp(), pool, timerScheduler));
+                    config.initialPosition().timestamp(), pool, timerScheduler, metrics, config.ticker()));
             coordinator.start();
             long interval = config.shardSyncInterval().toMillis();
             syncTask = discoveryThread.scheduleWithFixedDelay(() -> {
@@ -165,6 +179,9 @@ public final class Worker implements AutoCloseable {
                     runSync(sync);
                 }
             }, interval, interval, TimeUnit.MILLISECONDS);
+            long flushMillis = config.metrics().flushInterval().toMillis();
+            flushTask = timer.scheduleWithFixedDelay(this::flushMetrics, flushMillis, flushMillis,
+                    TimeUnit.MILLISECONDS);
             transitionTo(WorkerState.RUNNING, null);
         } catch (RuntimeException e) {
             stopThreads();
@@ -252,9 +269,37 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
             clean = false;
         }
+        if (flushTask != null) {
+            flushTask.cancel(false);
+        }
+        sampleWorkerMetrics();
+        try {
+            config.metricsSink().close();
+        } catch (RuntimeException e) {
+            log.warn("worker {}: the metrics sink failed to close", config.workerId(), e);
+        }
         stopThreads();
         transitionTo(WorkerState.STOPPED, null);
         return clean;
+    }
+
+    private void flushMetrics() {
+        try {
+            sampleWorkerMetrics();
+            config.metricsSink().flush();
+        } catch (RuntimeException e) {
+            log.warn("worker {}: metrics flush failed", config.workerId(), e);
+        }
+    }
+
+    /** The worker-wide levels, sampled once per flush. */
+    private void sampleWorkerMetrics() {
+        if (coordinator == null) {
+            return;
+        }
+        metrics.worker(MetricNames.LEASES_HELD, MetricUnit.COUNT, coordinator.heldLeaseKeys().size());
+        coordinator.heartbeatAge().ifPresent(age ->
+                metrics.worker(MetricNames.WORKER_HEARTBEAT_AGE, MetricUnit.MILLISECONDS, age.toMillis()));
     }
 
     private long remaining(long deadline) {
@@ -335,7 +380,10 @@ public final class Worker implements AutoCloseable {
             ProcessorFailurePolicy failurePolicy,
             Duration shardSyncInterval,
             int processorThreads,
-            Ticker ticker) {}
+            Ticker ticker,
+            MetricsConfig metrics,
+            MetricsSink metricsSink,
+            InstantSource clock) {}
 
     /** Builds a {@link Worker}; {@link #build()} names any field that is missing or out of range. */
     public static final class Builder {
@@ -353,8 +401,39 @@ public final class Worker implements AutoCloseable {
         private Duration shardSyncInterval = Duration.ofSeconds(60);
         private int processorThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         private Ticker ticker = Ticker.system();
+        private CloudWatchAsyncClient cloudWatch;
+        private MetricsConfig metrics = MetricsConfig.defaults();
+        private MetricsSink metricsSink;
+        private InstantSource clock = InstantSource.system();
 
         private Builder() {}
+
+        /**
+         * Optional. Metrics go to CloudWatch through this client (never closed by the worker). Without it, and
+         * without {@link #metricsSink}, a one-line summary is logged each flush interval.
+         */
+        public Builder cloudWatch(CloudWatchAsyncClient cloudWatch) {
+            this.cloudWatch = cloudWatch;
+            return this;
+        }
+
+        /** Level, namespace and flush interval. Default {@link MetricsConfig#defaults()}: SUMMARY, every 60 s. */
+        public Builder metrics(MetricsConfig metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /** Your own sink (Micrometer, OpenTelemetry, ...) instead of CloudWatch or the log. */
+        public Builder metricsSink(MetricsSink metricsSink) {
+            this.metricsSink = metricsSink;
+            return this;
+        }
+
+        /** The wall clock for metric timestamps. Default: the system's. For tests. */
+        public Builder clock(InstantSource clock) {
+            this.clock = clock;
+            return this;
+        }
 
         /** Required. Names the application; also the name of its lease table (3-255 of {@code [a-zA-Z0-9_.-]}). */
         public Builder applicationName(String applicationName) {
@@ -481,9 +560,16 @@ public final class Worker implements AutoCloseable {
             }
             String id = workerId != null ? workerId : defaultWorkerId();
             require(!id.isBlank() && !id.contains(":"), "workerId must be non-blank without ':', was " + quoted(id));
+            require(metrics != null, "metrics must not be null");
+            require(clock != null, "clock must not be null");
+            MetricsSink sink = metricsSink != null ? metricsSink
+                    : metrics.level() == MetricsLevel.NONE ? MetricsSink.noop()
+                    : cloudWatch != null ? new CloudWatchMetricsSink(cloudWatch, metrics,
+                            java.util.Map.of(MetricNames.APPLICATION, applicationName), clock)
+                    : new LoggingMetricsSink();
             return new Worker(new WorkerConfig(applicationName, streamName, id, kinesis, dynamoDb, processorFactory,
                     initialPosition, leaseConfig, retrieval, failurePolicy, shardSyncInterval, processorThreads,
-                    ticker));
+                    ticker, metrics, sink, clock));
         }
 
         private static void require(boolean condition, String message) {

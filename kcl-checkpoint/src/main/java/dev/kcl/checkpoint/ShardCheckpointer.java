@@ -33,6 +33,7 @@ public final class ShardCheckpointer implements Checkpointer {
     private final CheckpointStore store;
     private final Backoff backoff;
     private final Sleeper sleeper;
+    private final CheckpointObserver observer;
 
     private StoredCheckpoint committed; // guarded by this
     private Checkpoint.After lastDelivered; // guarded by this; null until a record is delivered
@@ -43,6 +44,16 @@ public final class ShardCheckpointer implements Checkpointer {
      */
     public ShardCheckpointer(String shardId, StoredCheckpoint start, CheckpointStore store, Backoff backoff,
             Sleeper sleeper) {
+        this(shardId, start, store, backoff, sleeper, CheckpointObserver.none());
+    }
+
+    /**
+     * @param start the checkpoint the shard starts from, as stored in the lease
+     * @param observer hears each write's outcome
+     */
+    public ShardCheckpointer(String shardId, StoredCheckpoint start, CheckpointStore store, Backoff backoff,
+            Sleeper sleeper, CheckpointObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.shardId = Objects.requireNonNull(shardId, "shardId");
         this.committed = Objects.requireNonNull(start, "start");
         this.store = Objects.requireNonNull(store, "store");
@@ -232,16 +243,21 @@ public final class ShardCheckpointer implements Checkpointer {
                         committed = applied.stored().checkpoint().orElse(target);
                     }
                     log.debug("{} {} written", shardId, what);
+                    observer.written(shardId);
                     return;
                 }
-                throw new LeaseLostException(shardId, "the lease has moved to another worker; " + what
-                        + " was not written");
+                LeaseLostException lost = new LeaseLostException(shardId, "the lease has moved to another worker; "
+                        + what + " was not written");
+                observer.failed(shardId, lost);
+                throw lost;
             } catch (LeaseTableException e) {
                 if (!e.retryable()) {
+                    observer.failed(shardId, e);
                     log.warn("{} {} failed: {}", shardId, what, e.getMessage());
                     throw new KclException(shardId + ": " + what + " failed: " + e.getMessage(), e);
                 }
                 if (attempt >= backoff.maxAttempts()) {
+                    observer.failed(shardId, e);
                     log.warn("{} {} failed after {} attempts: {}", shardId, what, attempt, e.getMessage());
                     throw new RetryableKclException(shardId + ": " + what + " failed after " + attempt
                             + " attempts: " + e.getMessage(), e);

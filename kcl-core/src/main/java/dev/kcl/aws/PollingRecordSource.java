@@ -7,6 +7,7 @@ import dev.kcl.leases.HashKeyRange;
 import dev.kcl.spi.ChildShard;
 import dev.kcl.spi.RecordBatch;
 import dev.kcl.spi.RecordSource;
+import dev.kcl.spi.RetrievalMetrics;
 import dev.kcl.time.TaskScheduler;
 import dev.kcl.time.Ticker;
 import java.time.Duration;
@@ -56,6 +57,7 @@ final class PollingRecordSource implements RecordSource {
     private final PollingConfig config;
     private final TaskScheduler timer;
     private final Ticker ticker;
+    private final RetrievalMetrics metrics;
 
     // guarded by this
     private final Deque<RecordBatch> ready = new ArrayDeque<>();
@@ -73,7 +75,7 @@ final class PollingRecordSource implements RecordSource {
     private int failures;
 
     PollingRecordSource(KinesisAsyncClient kinesis, String stream, String shardId, Checkpoint start,
-            PollingConfig config, TaskScheduler timer, Ticker ticker) {
+            PollingConfig config, TaskScheduler timer, Ticker ticker, RetrievalMetrics metrics) {
         this.kinesis = kinesis;
         this.stream = stream;
         this.shardId = shardId;
@@ -81,6 +83,7 @@ final class PollingRecordSource implements RecordSource {
         this.config = config;
         this.timer = timer;
         this.ticker = ticker;
+        this.metrics = metrics;
         this.lastCallAt = ticker.nanos() - config.minCallInterval().toNanos();
     }
 
@@ -225,6 +228,7 @@ final class PollingRecordSource implements RecordSource {
                 log.info("{} GetRecords succeeded again after {} failures", shardId, failures);
                 failures = 0;
             }
+            metrics.call(shardId, RetrievalMetrics.Operation.GET_RECORDS, RetrievalMetrics.Outcome.SUCCESS);
             List<KinesisRecord> records = new ArrayList<>(response.records().size());
             for (Record record : response.records()) {
                 records.add(new KinesisRecord(record.partitionKey(), record.sequenceNumber(), 0,
@@ -234,6 +238,7 @@ final class PollingRecordSource implements RecordSource {
                 lastSequence = records.get(records.size() - 1).sequenceNumber();
             }
             long behind = response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
+            metrics.millisBehindLatest(shardId, behind);
             caughtUp = records.size() < config.maxRecordsPerCall() && behind == 0;
             iterator = response.nextShardIterator();
             if (iterator == null) {
@@ -293,6 +298,8 @@ final class PollingRecordSource implements RecordSource {
             return;
         }
         failures++;
+        metrics.call(shardId, RetrievalMetrics.Operation.GET_RECORDS, kind == AwsErrors.Kind.THROTTLED
+                ? RetrievalMetrics.Outcome.THROTTLED : RetrievalMetrics.Outcome.ERROR);
         if (failures == 1) {
             log.warn("{} {} reading {} ({}); retrying with backoff", shardId,
                     kind == AwsErrors.Kind.THROTTLED ? "throttled" : "failed", position, AwsErrors.describe(error));

@@ -21,7 +21,7 @@ public final class PollingRetrieval implements Retrieval {
     @Override
     public RecordSourceFactory start(RetrievalContext context) {
         return (shardId, start) -> new PollingRecordSource(context.kinesis(), context.streamName(), shardId, start,
-                config, context.timer(), context.ticker());
+                config, context.timer(), context.ticker(), context.metrics());
     }
 
     @Override

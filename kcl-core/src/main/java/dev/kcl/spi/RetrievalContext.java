@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  * where the AWS client reaches the retrieval implementations.
  *
  * @param timer for scheduling waits; shared by the worker, so tasks on it must be short
+ * @param metrics where sources report their calls and lag
  */
 public record RetrievalContext(
         KinesisAsyncClient kinesis,
@@ -17,4 +18,5 @@ public record RetrievalContext(
         String applicationName,
         String workerId,
         TaskScheduler timer,
-        Ticker ticker) {}
+        Ticker ticker,
+        RetrievalMetrics metrics) {}

@@ -31,7 +31,8 @@ class PollingRecordSourceTest {
             .build();
 
     private PollingRecordSource source(Checkpoint start) {
-        return new PollingRecordSource(kinesis, "stream", "shard-0", start, config, scheduler, time);
+        return new PollingRecordSource(kinesis, "stream", "shard-0", start, config, scheduler, time,
+                dev.kcl.spi.RetrievalMetrics.none());
     }
 
     private void advance(long millis) {

@@ -157,6 +157,12 @@ public final class LeaseCoordinator {
         return heartbeatFresh(ticker.nanos()) ? Set.copyOf(held.keySet()) : Set.of();
     }
 
+    /** Time since the last heartbeat that succeeded was sent; empty before the first. */
+    public Optional<java.time.Duration> heartbeatAge() {
+        long sent = lastHeartbeatSentAt;
+        return sent == NEVER ? Optional.empty() : Optional.of(java.time.Duration.ofNanos(ticker.nanos() - sent));
+    }
+
     /** Whether this worker currently leads (as of its last tick). */
     public boolean isLeader() {
         return leader.isLeader();

@@ -3,6 +3,7 @@ package dev.kcl.internal.consumer;
 import dev.kcl.ProcessorFailurePolicy;
 import dev.kcl.RecordProcessorFactory;
 import dev.kcl.internal.kpl.Deaggregator;
+import dev.kcl.internal.metrics.Metrics;
 import dev.kcl.leases.LeaseCoordinator;
 import dev.kcl.leases.LeaseTable;
 import dev.kcl.spi.RecordSourceFactory;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import dev.kcl.time.TaskScheduler;
+import dev.kcl.time.Ticker;
 
 /** What every shard consumer of a worker shares. */
 public record ConsumerContext(
@@ -26,4 +28,6 @@ public record ConsumerContext(
         Deaggregator deaggregator,
         Optional<Instant> initialTimestamp,
         Executor pool,
-        TaskScheduler timer) {}
+        TaskScheduler timer,
+        Metrics metrics,
+        Ticker ticker) {}

@@ -3,6 +3,8 @@ package dev.kcl.internal.consumer;
 import dev.kcl.leases.Lease;
 import dev.kcl.leases.LeaseCoordinator;
 import dev.kcl.leases.LeaseListener;
+import dev.kcl.metrics.MetricNames;
+import dev.kcl.metrics.MetricUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +30,7 @@ public final class ConsumerRegistry implements LeaseListener {
 
     @Override
     public void leaseGained(Lease lease) {
+        context.metrics().worker(MetricNames.LEASES_TAKEN, MetricUnit.COUNT, 1);
         ShardConsumer consumer = new ShardConsumer(lease, context);
         ShardConsumer previous = consumers.put(lease.leaseKey(), consumer);
         consumer.terminated().thenRun(() -> consumers.remove(lease.leaseKey(), consumer));
@@ -41,6 +44,7 @@ public final class ConsumerRegistry implements LeaseListener {
 
     @Override
     public void leaseLost(String leaseKey, String reason) {
+        context.metrics().worker(MetricNames.LEASES_LOST, MetricUnit.COUNT, 1);
         ShardConsumer consumer = consumers.get(leaseKey);
         if (consumer != null) {
             consumer.leaseLost();

@@ -10,12 +10,17 @@ import dev.kcl.RecordProcessor;
 import dev.kcl.ShardEndedInput;
 import dev.kcl.ShutdownRequestedInput;
 import dev.kcl.checkpoint.Checkpoint;
+import dev.kcl.checkpoint.CheckpointObserver;
 import dev.kcl.checkpoint.CheckpointStore;
 import dev.kcl.checkpoint.ShardCheckpointer;
+import dev.kcl.internal.kpl.Deaggregator;
+import dev.kcl.internal.metrics.Metrics;
 import dev.kcl.leases.Lease;
 import dev.kcl.leases.LeaseTableException;
 import dev.kcl.leases.LeaseWrite;
 import dev.kcl.leases.StoredCheckpoint;
+import dev.kcl.metrics.MetricNames;
+import dev.kcl.metrics.MetricUnit;
 import dev.kcl.spi.ChildShard;
 import dev.kcl.spi.RecordBatch;
 import dev.kcl.spi.RecordSource;
@@ -136,7 +141,17 @@ public final class ShardConsumer {
             transitionTo(ConsumerState.INITIALIZING);
             processor = context.processors().create(shardId);
             checkpointer = new ShardCheckpointer(shardId, start, CheckpointStore.of(context.coordinator()),
-                    context.checkpointBackoff(), context.sleeper());
+                    context.checkpointBackoff(), context.sleeper(), new CheckpointObserver() {
+                        @Override
+                        public void written(String shard) {
+                            context.metrics().count(shard, MetricNames.CHECKPOINT_SUCCESS, 1);
+                        }
+
+                        @Override
+                        public void failed(String shard, Throwable cause) {
+                            context.metrics().count(shard, MetricNames.CHECKPOINT_FAILURE, 1);
+                        }
+                    });
         }
         try {
             processor.initialize(new InitializationInput(shardId, start.toString()));
@@ -187,7 +202,14 @@ public final class ShardConsumer {
             later(HOLD_RECHECK, this::requestNext);
             return;
         }
-        List<KinesisRecord> records = context.deaggregator().deaggregate(shardId, batch.records());
+        Deaggregator.Result split = context.deaggregator().split(shardId, batch.records());
+        if (split.deaggregated() > 0) {
+            context.metrics().count(shardId, MetricNames.RECORDS_DEAGGREGATED, split.deaggregated());
+        }
+        if (split.malformed() > 0) {
+            context.metrics().count(shardId, MetricNames.MALFORMED_AGGREGATED_RECORDS, split.malformed());
+        }
+        List<KinesisRecord> records = split.records();
         if (skipThrough != null) {
             records = dropProcessed(records);
         }
@@ -226,8 +248,18 @@ public final class ShardConsumer {
         }
         KinesisRecord last = records.get(records.size() - 1);
         checkpointer.delivered(last.sequenceNumber(), last.subSequenceNumber());
+        long started = context.ticker().nanos();
         try {
             processor.processRecords(new ProcessRecordsInput(records, checkpointer, batch.millisBehindLatest()));
+            Metrics metrics = context.metrics();
+            metrics.shard(shardId, MetricNames.PROCESSING_LATENCY, MetricUnit.MILLISECONDS,
+                    (context.ticker().nanos() - started) / 1_000_000.0);
+            metrics.count(shardId, MetricNames.RECORDS_PROCESSED, records.size());
+            long bytes = 0;
+            for (KinesisRecord record : records) {
+                bytes += record.data().remaining();
+            }
+            metrics.shard(shardId, MetricNames.BYTES_PROCESSED, MetricUnit.BYTES, bytes);
         } catch (LeaseLostException e) {
             log.info("{} processor found the lease lost while checkpointing", shardId);
             lostSignal = true;
@@ -242,6 +274,7 @@ public final class ShardConsumer {
 
     private void onProcessingFailure(List<KinesisRecord> records, RecordBatch batch, int attempt, RuntimeException e) {
         ProcessorFailurePolicy policy = context.failurePolicy();
+        context.metrics().count(shardId, MetricNames.PROCESSOR_FAILURES, 1);
         String range = range(records);
         if (policy.isExhausted(attempt)) {
             if (policy.exhausted() == ProcessorFailurePolicy.Exhausted.SKIP_BATCH) {
@@ -357,17 +390,18 @@ public final class ShardConsumer {
             context.parents().finished(shardId);
             shutDown();
             if (shutdownSignal) {
-                context.coordinator().completeHandoff(shardId);
+                handedOff();
             }
             return;
         }
         if (shutdownSignal) {
             // the shard is handed over before it was finished: the next owner reads its tail and ends it
             shutDown();
-            context.coordinator().completeHandoff(shardId);
+            handedOff();
             return;
         }
         Duration delay = context.failurePolicy().backoff().delay(attempt);
+        context.metrics().count(shardId, MetricNames.SHARD_END_NOT_CHECKPOINTED, 1);
         log.error("{} has ended but shardEnded did not checkpoint SHARD_END (call input.checkpointer().checkpoint()); "
                 + "its children cannot start. Calling shardEnded again in {} ms", shardId, delay.toMillis());
         later(delay, () -> callShardEnded(attempt + 1));
@@ -381,7 +415,7 @@ public final class ShardConsumer {
             case WAITING_ON_PARENTS -> {
                 shutDown();
                 if (!lostSignal && shutdownSignal) {
-                    context.coordinator().completeHandoff(shardId);
+                    handedOff();
                 }
             }
             case INITIALIZING, PROCESSING -> {
@@ -401,7 +435,7 @@ public final class ShardConsumer {
                         log.warn("{} shutdownRequested threw", shardId, e);
                     }
                     shutDown();
-                    context.coordinator().completeHandoff(shardId);
+                    handedOff();
                 }
             }
             case SHARD_ENDED -> callShardEnded(1);
@@ -409,6 +443,11 @@ public final class ShardConsumer {
                 // already finishing or finished
             }
         }
+    }
+
+    private void handedOff() {
+        context.metrics().worker(MetricNames.LEASES_HANDED_OFF, MetricUnit.COUNT, 1);
+        context.coordinator().completeHandoff(shardId);
     }
 
     private void shutDown() {

@@ -43,8 +43,23 @@ public final class Deaggregator {
         return malformed.get();
     }
 
+    /**
+     * The records split, with counts for this call.
+     *
+     * @param deaggregated user records taken out of aggregated records
+     * @param malformed records that looked aggregated but were delivered as they were
+     */
+    public record Result(List<KinesisRecord> records, int deaggregated, int malformed) {}
+
     /** The user records in {@code records}, in order; plain records pass through unchanged. */
     public List<KinesisRecord> deaggregate(String shardId, List<KinesisRecord> records) {
+        return split(shardId, records).records();
+    }
+
+    /** Like {@link #deaggregate}, with this call's counts. */
+    public Result split(String shardId, List<KinesisRecord> records) {
+        int users = 0;
+        int bad = 0;
         List<KinesisRecord> out = new ArrayList<>(records.size());
         for (KinesisRecord record : records) {
             ByteBuffer data = record.data();
@@ -53,17 +68,19 @@ public final class Deaggregator {
                 continue;
             }
             try {
-                List<KinesisRecord> users = parse(record, data);
-                deaggregated.addAndGet(users.size());
-                out.addAll(users);
+                List<KinesisRecord> split = parse(record, data);
+                deaggregated.addAndGet(split.size());
+                users += split.size();
+                out.addAll(split);
             } catch (MalformedAggregateException e) {
                 malformed.incrementAndGet();
+                bad++;
                 log.warn("{} record {} looks KPL-aggregated but {}: delivering it as one plain record", shardId,
                         record.sequenceNumber(), e.getMessage());
                 out.add(record);
             }
         }
-        return out;
+        return new Result(out, users, bad);
     }
 
     static boolean hasMagic(ByteBuffer data) {

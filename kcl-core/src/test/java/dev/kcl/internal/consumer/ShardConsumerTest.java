@@ -127,7 +127,7 @@ class ShardConsumerTest {
         ConsumerContext context = new ConsumerContext(shardId -> processor, (shardId, from) -> new ScriptedSource(),
                 coordinator, table, new ParentGate(table, scheduler, Duration.ofMillis(500)), policy,
                 new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 3), d -> {}, new Deaggregator(),
-                Optional.empty(), Runnable::run, scheduler);
+                Optional.empty(), Runnable::run, scheduler, dev.kcl.internal.metrics.Metrics.none(), time);
         return new ShardConsumer(coordinator.heldLease(SHARD).orElseThrow(), context);
     }
 
