@@ -1,0 +1,450 @@
+package dev.kcl.fanout;
+
+import dev.kcl.KinesisRecord;
+import dev.kcl.aws.AwsErrors;
+import dev.kcl.checkpoint.Checkpoint;
+import dev.kcl.leases.HashKeyRange;
+import dev.kcl.spi.ChildShard;
+import dev.kcl.spi.RecordBatch;
+import dev.kcl.spi.RecordSource;
+import dev.kcl.spi.RetrievalMetrics;
+import dev.kcl.time.TaskScheduler;
+import dev.kcl.time.Ticker;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StartingPosition;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
+
+/**
+ * Reads one shard through {@code SubscribeToShard} (enhanced fan-out, HTTP/2), behind the same pull-style
+ * {@link RecordSource} as polling.
+ *
+ * <h2>Design notes</h2>
+ *
+ * <ul>
+ *   <li><b>Back-pressure.</b> Events are requested one at a time, and only while fewer than {@code maxPendingEvents}
+ *       wait for the processor: a slow processor slows the subscription instead of filling memory.
+ *   <li><b>Resubscription.</b> A subscription ends after five minutes, and may fail (ResourceInUse while the previous
+ *       one is still open, timeouts, resets). Either way the source subscribes again after the last continuation
+ *       sequence number, after a backoff when it failed. Routine renewals are logged at debug; failures only after
+ *       {@code warnAfterFailures} in a row.
+ *   <li><b>Shard end.</b> The last event of a closed shard has no continuation sequence number and carries the
+ *       children. Some emulators never send it; so a worker-wide {@link ClosedShardWatcher} lists the shards every
+ *       {@code shardCheckInterval}, and when this shard shows as closed the source confirms with one GetRecords
+ *       after its continuation sequence number, which for a drained closed shard returns no record, no next
+ *       iterator and the children. On AWS this costs one ListShards per worker per interval.
+ *   <li>Every subscription has a generation; callbacks from an older one are ignored.
+ * </ul>
+ *
+ * <p>Thread-safe: reactive callbacks, timer tasks and the consumer meet under this object's lock; subscription
+ * requests and future completions happen outside it.
+ */
+final class FanOutRecordSource implements RecordSource {
+    private static final Logger log = LoggerFactory.getLogger(FanOutRecordSource.class);
+    /** Failures within this time of the first are routine (a renewal racing the old subscription's close). */
+    private static final Duration ROUTINE_FAILURES = Duration.ofSeconds(5);
+
+    private final KinesisAsyncClient kinesis;
+    private final String stream;
+    private final String consumerArn;
+    private final String shardId;
+    private final Checkpoint start;
+    private final FanOutConfig config;
+    private final TaskScheduler timer;
+    private final Ticker ticker;
+    private final RetrievalMetrics metrics;
+    private final ClosedShardWatcher watcher;
+
+    // guarded by this
+    private final Deque<RecordBatch> ready = new ArrayDeque<>();
+    private CompletableFuture<RecordBatch> waiting;
+    private Subscription subscription;
+    private boolean requested;
+    private boolean subscribing;
+    private long generation;
+    private String continuation;
+    private boolean ended;
+    private boolean closed;
+    private int failures;
+    private long failingSince;
+    private boolean warned;
+    private boolean checking;
+
+    FanOutRecordSource(KinesisAsyncClient kinesis, String stream, String consumerArn, String shardId, Checkpoint start,
+            FanOutConfig config, TaskScheduler timer, Ticker ticker, RetrievalMetrics metrics,
+            ClosedShardWatcher watcher) {
+        this.kinesis = kinesis;
+        this.stream = stream;
+        this.consumerArn = consumerArn;
+        this.shardId = shardId;
+        this.start = start;
+        this.config = config;
+        this.timer = timer;
+        this.ticker = ticker;
+        this.metrics = metrics;
+        this.watcher = watcher;
+        watcher.watch(shardId, this::onShardClosed);
+    }
+
+    /** Work to do once the lock is released. */
+    private final class After {
+        Subscription request;
+        CompletableFuture<RecordBatch> complete;
+        RecordBatch batch;
+        Subscription cancel;
+        boolean subscribe;
+
+        void run() {
+            if (cancel != null) {
+                cancel.cancel();
+            }
+            if (complete != null) {
+                complete.complete(batch);
+            }
+            if (request != null) {
+                request.request(1);
+            }
+            if (subscribe) {
+                subscribe();
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<RecordBatch> next() {
+        After after = new After();
+        CompletableFuture<RecordBatch> result;
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new CancellationException(shardId + " record source closed"));
+            }
+            RecordBatch batch = ready.poll();
+            if (batch != null) {
+                result = CompletableFuture.completedFuture(batch);
+            } else {
+                if (waiting != null) {
+                    throw new IllegalStateException(shardId + ": next() called again before the last batch arrived");
+                }
+                waiting = new CompletableFuture<>();
+                result = waiting;
+                if (subscription == null && !subscribing && !ended) {
+                    subscribing = true;
+                    after.subscribe = true;
+                }
+            }
+            demand(after);
+        }
+        after.run();
+        return result;
+    }
+
+    /** Asks for one more event if nothing is requested and there is room. Holds the lock. */
+    private void demand(After after) {
+        if (subscription != null && !requested && !ended && ready.size() < config.maxPendingEvents()) {
+            requested = true;
+            after.request = subscription;
+        }
+    }
+
+    private StartingPosition position() {
+        if (continuation != null) {
+            return StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                    .sequenceNumber(continuation).build();
+        }
+        if (start instanceof Checkpoint.After after) {
+            return StartingPosition.builder()
+                    .type(after.subSequenceNumber() > 0 ? ShardIteratorType.AT_SEQUENCE_NUMBER
+                            : ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                    .sequenceNumber(after.sequenceNumber().toString()).build();
+        }
+        if (start instanceof Checkpoint.AtTimestamp at) {
+            return StartingPosition.builder().type(ShardIteratorType.AT_TIMESTAMP).timestamp(at.timestamp()).build();
+        }
+        if (start instanceof Checkpoint.Latest) {
+            return StartingPosition.builder().type(ShardIteratorType.LATEST).build();
+        }
+        return StartingPosition.builder().type(ShardIteratorType.TRIM_HORIZON).build();
+    }
+
+    private void subscribe() {
+        long gen;
+        StartingPosition position;
+        synchronized (this) {
+            if (closed || ended) {
+                subscribing = false;
+                return;
+            }
+            gen = ++generation;
+            position = position();
+        }
+        log.debug("{} subscribing at {}", shardId, position);
+        SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
+                .onError(error -> onFailure(gen, error))
+                .onEventStream(publisher -> publisher.subscribe(new Subscriber<SubscribeToShardEventStream>() {
+                    @Override
+                    public void onSubscribe(Subscription s) {
+                        onSubscribed(gen, s);
+                    }
+
+                    @Override
+                    public void onNext(SubscribeToShardEventStream event) {
+                        onEvent(gen, event);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        onFailure(gen, t);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        onCompleted(gen);
+                    }
+                }))
+                .build();
+        kinesis.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(shardId).startingPosition(position), handler)
+                .whenComplete((done, error) -> {
+                    if (error != null) {
+                        onFailure(gen, error);
+                    } else {
+                        onCompleted(gen);
+                    }
+                });
+    }
+
+    private void onSubscribed(long gen, Subscription s) {
+        After after = new After();
+        synchronized (this) {
+            if (gen != generation || closed || ended) {
+                after.cancel = s;
+            } else {
+                subscription = s;
+                subscribing = false;
+                requested = false;
+                demand(after);
+            }
+        }
+        after.run();
+    }
+
+    private void onEvent(long gen, SubscribeToShardEventStream eventStream) {
+        After after = new After();
+        synchronized (this) {
+            if (gen != generation || closed) {
+                return;
+            }
+            requested = false;
+            if (eventStream instanceof SubscribeToShardEvent event) {
+                if (warned) {
+                    log.info("{} subscription works again after {} failures", shardId, failures);
+                }
+                failures = 0;
+                warned = false;
+                metrics.call(shardId, RetrievalMetrics.Operation.SUBSCRIBE_TO_SHARD, RetrievalMetrics.Outcome.SUCCESS);
+                long behind = event.millisBehindLatest() == null ? 0 : event.millisBehindLatest();
+                metrics.millisBehindLatest(shardId, behind);
+                List<KinesisRecord> records = toRecords(event.records());
+                if (event.continuationSequenceNumber() == null) {
+                    endShard(records, behind, children(event), after);
+                    return;
+                }
+                continuation = event.continuationSequenceNumber();
+                if (!records.isEmpty()) {
+                    enqueue(new RecordBatch(records, behind, Optional.empty()), after);
+                }
+            }
+            demand(after);
+        }
+        after.run();
+    }
+
+    private void onCompleted(long gen) {
+        After after = new After();
+        synchronized (this) {
+            if (gen != generation || closed || ended) {
+                return;
+            }
+            generation++; // whatever else this subscription reports is stale
+            subscription = null;
+            requested = false;
+            log.debug("{} subscription completed; renewing after {}", shardId, continuation);
+            subscribing = true;
+            after.subscribe = true;
+        }
+        after.run();
+    }
+
+    private void onFailure(long gen, Throwable error) {
+        synchronized (this) {
+            if (gen != generation || closed || ended) {
+                return;
+            }
+            generation++;
+            subscription = null;
+            requested = false;
+            subscribing = true;
+            if (failures++ == 0) {
+                failingSince = ticker.nanos();
+            }
+            AwsErrors.Kind kind = AwsErrors.classify(error);
+            metrics.call(shardId, RetrievalMetrics.Operation.SUBSCRIBE_TO_SHARD,
+                    kind == AwsErrors.Kind.THROTTLED ? RetrievalMetrics.Outcome.THROTTLED
+                            : RetrievalMetrics.Outcome.ERROR);
+            boolean inUse = AwsErrors.unwrap(error) instanceof ResourceInUseException;
+            // After a renewal the previous subscription may stay open for a few seconds (ResourceInUse): routine,
+            // so warn only when failures go on both in number and in time.
+            boolean persistent = failures >= config.warnAfterFailures()
+                    && ticker.nanos() - failingSince >= ROUTINE_FAILURES.toNanos();
+            if (persistent && (!warned || failures % 20 == 0)) {
+                warned = true;
+                log.warn("{} subscription failed {} times in a row, resuming after {}: {}", shardId, failures,
+                        continuation != null ? continuation : start, AwsErrors.describe(error));
+            } else {
+                log.debug("{} subscription failed ({}), resubscribing: {}", shardId, inUse ? "still in use" : kind,
+                        AwsErrors.describe(error));
+            }
+            Duration delay = config.resubscribeBackoff().delay(failures);
+            timer.schedule(this::subscribe, delay.isZero() ? Duration.ofMillis(1) : delay);
+        }
+    }
+
+    /**
+     * The watcher saw the shard closed; if the subscription has not ended it, confirm with one GetRecords after the
+     * continuation: a drained closed shard returns no record, no next iterator, and its children.
+     */
+    private void onShardClosed() {
+        String after;
+        synchronized (this) {
+            if (checking || ended || closed) {
+                return;
+            }
+            checking = true;
+            after = continuation;
+        }
+        var request = after != null
+                ? kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
+                        .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).startingSequenceNumber(after))
+                : kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
+                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON));
+        request.thenCompose(iterator -> kinesis.getRecords(b -> b.shardIterator(iterator.shardIterator())))
+                .whenComplete((records, failure) -> {
+                    if (failure == null && records.records().isEmpty() && records.nextShardIterator() == null) {
+                        onConfirmedEnd(records);
+                    } else {
+                        doneChecking(); // records still to come through the subscription: look again later
+                    }
+                });
+    }
+
+    private synchronized void doneChecking() {
+        checking = false;
+    }
+
+    private void onConfirmedEnd(GetRecordsResponse response) {
+        After after = new After();
+        synchronized (this) {
+            checking = false;
+            if (closed || ended) {
+                return;
+            }
+            List<ChildShard> children = new ArrayList<>();
+            if (response.hasChildShards()) {
+                response.childShards().forEach(c -> children.add(child(c)));
+            }
+            log.info("{} has ended (the subscription did not say so; confirmed with ListShards and GetRecords)",
+                    shardId);
+            endShard(List.of(), 0, children, after);
+        }
+        after.run();
+    }
+
+    /** Holds the lock. */
+    private void endShard(List<KinesisRecord> records, long behind, List<ChildShard> children, After after) {
+        ended = true;
+        watcher.unwatch(shardId);
+        generation++;
+        after.cancel = subscription;
+        subscription = null;
+        log.info("{} read to its end; children {}", shardId, children.stream().map(ChildShard::shardId).toList());
+        enqueue(new RecordBatch(records, behind, Optional.of(children)), after);
+    }
+
+    /** Holds the lock. */
+    private void enqueue(RecordBatch batch, After after) {
+        if (waiting != null) {
+            after.complete = waiting;
+            after.batch = batch;
+            waiting = null;
+        } else {
+            ready.add(batch);
+        }
+    }
+
+    private static List<KinesisRecord> toRecords(List<Record> records) {
+        List<KinesisRecord> out = new ArrayList<>(records.size());
+        for (Record record : records) {
+            out.add(new KinesisRecord(record.partitionKey(), record.sequenceNumber(), 0,
+                    record.approximateArrivalTimestamp(), record.data().asByteBuffer(), Optional.empty(), false));
+        }
+        return out;
+    }
+
+    private static List<ChildShard> children(SubscribeToShardEvent event) {
+        List<ChildShard> children = new ArrayList<>();
+        if (event.hasChildShards()) {
+            event.childShards().forEach(c -> children.add(child(c)));
+        }
+        return children;
+    }
+
+    private static ChildShard child(software.amazon.awssdk.services.kinesis.model.ChildShard c) {
+        return new ChildShard(c.shardId(), Set.copyOf(c.parentShards()), c.hashKeyRange() == null ? Optional.empty()
+                : Optional.of(HashKeyRange.of(c.hashKeyRange().startingHashKey(), c.hashKeyRange().endingHashKey())));
+    }
+
+    @Override
+    public void close() {
+        Subscription cancel;
+        CompletableFuture<RecordBatch> pending;
+        watcher.unwatch(shardId);
+        synchronized (this) {
+            closed = true;
+            generation++;
+            cancel = subscription;
+            subscription = null;
+            pending = waiting;
+            waiting = null;
+            ready.clear();
+        }
+        if (cancel != null) {
+            cancel.cancel();
+        }
+        if (pending != null) {
+            pending.completeExceptionally(new CancellationException(shardId + " record source closed"));
+        }
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "FanOutRecordSource[" + shardId + ", " + ready.size() + " events ready, after " + continuation
+                + (ended ? ", ended" : "") + "]";
+    }
+}
