@@ -84,6 +84,10 @@ final class PollingRecordSource implements RecordSource {
         this.timer = timer;
         this.ticker = ticker;
         this.metrics = metrics;
+        this.ended = start instanceof Checkpoint.ShardEnd; // never read a finished shard again
+        if (ended) {
+            ready.add(new RecordBatch(List.of(), 0, Optional.of(List.of())));
+        }
         this.lastCallAt = ticker.nanos() - config.minCallInterval().toNanos();
     }
 

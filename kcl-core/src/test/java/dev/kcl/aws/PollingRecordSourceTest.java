@@ -161,4 +161,16 @@ class PollingRecordSourceTest {
         source.close();
         return first.dataAsString();
     }
+
+    @Test
+    void aFinishedShardIsNeverReadAgain() {
+        kinesis.add(5);
+        PollingRecordSource source = source(new Checkpoint.ShardEnd());
+
+        RecordBatch batch = take(source);
+
+        assertThat(batch.shardEnded()).isTrue();
+        assertThat(batch.records()).isEmpty();
+        assertThat(kinesis.calls).isEmpty();
+    }
 }

@@ -43,17 +43,17 @@ class ProcessingIT {
         admin.create(names.streamName(), 2);
         List<software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry> entries = new java.util.ArrayList<>();
         for (int a = 0; a < 50; a++) {
-            List<dev.kcl.testing.KplAggregator.UserRecord> users = new java.util.ArrayList<>();
+            List<dev.kcl.testkit.KplAggregator.UserRecord> users = new java.util.ArrayList<>();
             for (int u = 0; u < 20; u++) {
-                users.add(dev.kcl.testing.KplAggregator.UserRecord.of("user-" + a + "-" + u, "user-" + (a * 20 + u)));
+                users.add(dev.kcl.testkit.KplAggregator.UserRecord.of("user-" + a + "-" + u, "user-" + (a * 20 + u)));
             }
             entries.add(software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry.builder()
                     .partitionKey("agg-" + a)
                     .data(software.amazon.awssdk.core.SdkBytes.fromByteArray(
-                            dev.kcl.testing.KplAggregator.aggregate(users)))
+                            dev.kcl.testkit.KplAggregator.aggregate(users)))
                     .build());
         }
-        byte[] broken = dev.kcl.testing.KplAggregator.aggregate(List.of(dev.kcl.testing.KplAggregator.UserRecord.of(
+        byte[] broken = dev.kcl.testkit.KplAggregator.aggregate(List.of(dev.kcl.testkit.KplAggregator.UserRecord.of(
                 "k", "lost?")));
         broken[broken.length - 1] ^= 1;
         entries.add(software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry.builder()

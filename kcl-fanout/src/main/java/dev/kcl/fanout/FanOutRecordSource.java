@@ -101,7 +101,12 @@ final class FanOutRecordSource implements RecordSource {
         this.ticker = ticker;
         this.metrics = metrics;
         this.watcher = watcher;
-        watcher.watch(shardId, this::onShardClosed);
+        if (start instanceof Checkpoint.ShardEnd) {
+            ended = true; // never read a finished shard again
+            ready.add(new RecordBatch(List.of(), 0, Optional.of(List.of())));
+        } else {
+            watcher.watch(shardId, this::onShardClosed);
+        }
     }
 
     /** Work to do once the lock is released. */

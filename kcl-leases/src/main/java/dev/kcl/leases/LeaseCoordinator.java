@@ -325,6 +325,9 @@ public final class LeaseCoordinator {
             return; // the index was behind
         }
         Lease lease = current.get();
+        if (lease.isFinished()) {
+            return; // read to its end already: there is nothing to consume
+        }
         if (draining) {
             // assigned while this worker is leaving: give it straight back, nothing was read from it
             releaseQuietly(lease, Optional.empty());
@@ -375,6 +378,9 @@ public final class LeaseCoordinator {
                 Optional<String> successor = shutdownSuccessors.containsKey(leaseKey)
                         ? shutdownSuccessors.remove(leaseKey).flatMap(this::verifiedSuccessor)
                         : lease.handoffTo().flatMap(this::verifiedSuccessor);
+                if (lease.isFinished()) {
+                    successor = Optional.empty(); // it ended meanwhile: nobody needs to read it again
+                }
                 releasing.put(leaseKey, new Release(lease, successor));
             }
         }

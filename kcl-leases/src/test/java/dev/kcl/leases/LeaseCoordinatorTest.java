@@ -215,4 +215,24 @@ class LeaseCoordinatorTest {
         Collection<String> held = a.coordinator.heldLeaseKeys();
         assertThat(held).containsExactly("shardId-000000000000");
     }
+
+    @Test
+    void aLeaseThatEndsDuringItsHandoffIsReleasedToNobody() {
+        fleet.createLeases(2);
+        Fleet.Member a = fleet.start("a");
+        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 2);
+        a.listener.completeHandoffs = false;
+        Fleet.Member b = fleet.start("b");
+        fleet.runUntil(Duration.ofSeconds(20), () -> a.listener.count("handoff") == 1);
+        String key = fleet.store.snapshot().stream().filter(l -> l.handoffTo().isPresent()).findFirst().orElseThrow()
+                .leaseKey();
+
+        // the consumer finishes the shard before it completes the handoff
+        a.coordinator.updateProgress(key, l -> l.toBuilder().checkpoint(StoredCheckpoint.of("SHARD_END")).build());
+        a.coordinator.completeHandoff(key);
+        fleet.run(Duration.ofSeconds(3));
+
+        assertThat(fleet.store.get(key).orElseThrow().owner()).isEmpty();
+        assertThat(b.coordinator.heldLeaseKeys()).doesNotContain(key);
+    }
 }

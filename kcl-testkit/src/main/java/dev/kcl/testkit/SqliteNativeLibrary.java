@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * <p>DynamoDB Local depends on the native libraries as Maven artifacts ({@code libsqlite4java-linux-amd64-1.0.392.so}
  * and friends), but sqlite4java loads them by their plain name ({@code libsqlite4java-linux-amd64.so}) from
  * {@code sqlite4java.library.path}. This class looks for the artifact on the class path (Gradle puts it there), then
- * beside the sqlite4java jar in a Maven or Gradle cache, copies it under its plain name into the kit's cache
- * directory, and sets {@code sqlite4java.library.path}.
+ * beside the sqlite4java jar in a Maven or Gradle cache, then as a bundled resource {@code native/<file>} (an
+ * executable jar), copies it under its plain name into the kit's cache directory, and sets
+ * {@code sqlite4java.library.path}.
  */
 final class SqliteNativeLibrary {
     static final String LIBRARY_PATH_PROPERTY = "sqlite4java.library.path";
@@ -35,6 +36,7 @@ final class SqliteNativeLibrary {
         }
         Platform platform = Platform.current();
         Path found = find(platform, System.getProperty("java.class.path", ""), sqlite4javaJar())
+                .or(() -> bundled(platform, cacheDir))
                 .orElseThrow(() -> new IllegalStateException("DynamoDB Local needs the sqlite4java native library "
                         + platform.fileName() + " but it is not among the resolved dependencies. Add the dependency "
                         + "com.almworks.sqlite4java:" + platform.artifact() + ":" + VERSION + " (type "
@@ -66,6 +68,27 @@ final class SqliteNativeLibrary {
             }
         }
         return sqliteJar.flatMap(jar -> besideJar(platform, jar));
+    }
+
+    /**
+     * A copy bundled as a class-path resource {@code native/<file>} (how an executable jar carries it), extracted into
+     * the cache directory.
+     */
+    static Optional<Path> bundled(Platform platform, Path cacheDir) {
+        String resource = "native/" + platform.artifact() + "-" + VERSION + "." + platform.extension();
+        try (java.io.InputStream in = SqliteNativeLibrary.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            Path dir = Files.createDirectories(cacheDir.resolve("sqlite4java-" + VERSION + "-bundled"));
+            Path target = dir.resolve(platform.artifact() + "-" + VERSION + "." + platform.extension());
+            Path temp = Files.createTempFile(dir, platform.artifact(), ".tmp");
+            Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return Optional.of(target);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<Path> besideJar(Platform platform, Path jar) {

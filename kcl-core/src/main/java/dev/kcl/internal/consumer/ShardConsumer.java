@@ -124,6 +124,12 @@ public final class ShardConsumer {
             react();
             return;
         }
+        if (lease.isFinished()) {
+            log.info("{} has already been read to its end: nothing to consume", shardId);
+            context.parents().finished(shardId);
+            shutDown();
+            return;
+        }
         context.parents().await(shardId, lease.parentShardIds())
                 .thenRun(() -> serial.execute(this::initialize));
     }

@@ -21,7 +21,7 @@ import dev.kcl.leases.memory.InMemoryLeaseTable;
 import dev.kcl.spi.ChildShard;
 import dev.kcl.spi.RecordBatch;
 import dev.kcl.spi.RecordSource;
-import dev.kcl.testing.KplAggregator;
+import dev.kcl.testkit.KplAggregator;
 import dev.kcl.time.Backoff;
 import dev.kcl.time.FakeTime;
 import dev.kcl.time.ManualScheduler;
@@ -123,12 +123,12 @@ class ShardConsumerTest {
         }, time, scheduler);
         coordinator.start();
         run(Duration.ofSeconds(1));
-        assertThat(coordinator.holds(SHARD)).isTrue();
+        assertThat(coordinator.holds(SHARD)).isEqualTo(!start.isShardEnd()); // a finished lease is never gained
         ConsumerContext context = new ConsumerContext(shardId -> processor, (shardId, from) -> new ScriptedSource(),
                 coordinator, table, new ParentGate(table, scheduler, Duration.ofMillis(500)), policy,
                 new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 3), d -> {}, new Deaggregator(),
                 Optional.empty(), Runnable::run, scheduler, dev.kcl.internal.metrics.Metrics.none(), time);
-        return new ShardConsumer(coordinator.heldLease(SHARD).orElseThrow(), context);
+        return new ShardConsumer(coordinator.heldLease(SHARD).orElseGet(() -> table.get(SHARD).orElseThrow()), context);
     }
 
     private void run(Duration duration) {
@@ -291,5 +291,17 @@ class ShardConsumerTest {
         assertThat(calls).containsExactly("initialize 555");
         assertThat(Checkpoint.fromStored(StoredCheckpoint.of("555"), Optional.empty()))
                 .isEqualTo(Checkpoint.After.of("555", 0));
+    }
+
+    @Test
+    void aFinishedLeaseIsNotConsumedAgain() {
+        batches.add(batch(record("101", "a")));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("SHARD_END"), RETRY);
+
+        consumer.start();
+        run(Duration.ofMillis(200));
+
+        assertThat(calls).isEmpty();
+        assertThat(consumer.terminated()).isDone();
     }
 }

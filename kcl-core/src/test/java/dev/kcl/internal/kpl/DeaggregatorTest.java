@@ -3,8 +3,8 @@ package dev.kcl.internal.kpl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kcl.KinesisRecord;
-import dev.kcl.testing.KplAggregator;
-import dev.kcl.testing.KplAggregator.UserRecord;
+import dev.kcl.testkit.KplAggregator;
+import dev.kcl.testkit.KplAggregator.UserRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.kcl.testing;
+package dev.kcl.testkit;
 
 import com.google.protobuf.CodedOutputStream;
 import java.io.ByteArrayOutputStream;
