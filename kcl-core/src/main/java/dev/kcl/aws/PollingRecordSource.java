@@ -3,7 +3,6 @@ package dev.kcl.aws;
 import dev.kcl.KinesisRecord;
 import dev.kcl.PollingConfig;
 import dev.kcl.checkpoint.Checkpoint;
-import dev.kcl.leases.HashKeyRange;
 import dev.kcl.spi.ChildShard;
 import dev.kcl.spi.RecordBatch;
 import dev.kcl.spi.RecordSource;
@@ -12,11 +11,9 @@ import dev.kcl.time.TaskScheduler;
 import dev.kcl.time.Ticker;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -25,7 +22,6 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
@@ -179,21 +175,13 @@ final class PollingRecordSource implements RecordSource {
             return request.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
                     .startingSequenceNumber(lastSequence).build();
         }
+        request.shardIteratorType(KinesisModels.iteratorType(start));
         if (start instanceof Checkpoint.After after) {
-            // inside an aggregated record: start at it, the consumer skips the sub-records already processed
-            return after.subSequenceNumber() > 0
-                    ? request.shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
-                            .startingSequenceNumber(after.sequenceNumber().toString()).build()
-                    : request.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                            .startingSequenceNumber(after.sequenceNumber().toString()).build();
+            request.startingSequenceNumber(after.sequenceNumber().toString());
+        } else if (start instanceof Checkpoint.AtTimestamp at) {
+            request.timestamp(at.timestamp());
         }
-        if (start instanceof Checkpoint.AtTimestamp at) {
-            return request.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(at.timestamp()).build();
-        }
-        if (start instanceof Checkpoint.Latest) {
-            return request.shardIteratorType(ShardIteratorType.LATEST).build();
-        }
-        return request.shardIteratorType(ShardIteratorType.TRIM_HORIZON).build();
+        return request.build();
     }
 
     private void onIterator(GetShardIteratorResponse response, Throwable error) {
@@ -233,11 +221,7 @@ final class PollingRecordSource implements RecordSource {
                 failures = 0;
             }
             metrics.call(shardId, RetrievalMetrics.Operation.GET_RECORDS, RetrievalMetrics.Outcome.SUCCESS);
-            List<KinesisRecord> records = new ArrayList<>(response.records().size());
-            for (Record record : response.records()) {
-                records.add(new KinesisRecord(record.partitionKey(), record.sequenceNumber(), 0,
-                        record.approximateArrivalTimestamp(), record.data().asByteBuffer(), Optional.empty(), false));
-            }
+            List<KinesisRecord> records = KinesisModels.records(response.records());
             if (!records.isEmpty()) {
                 lastSequence = records.get(records.size() - 1).sequenceNumber();
             }
@@ -246,14 +230,8 @@ final class PollingRecordSource implements RecordSource {
             caughtUp = records.size() < config.maxRecordsPerCall() && behind == 0;
             iterator = response.nextShardIterator();
             if (iterator == null) {
-                List<ChildShard> children = new ArrayList<>();
-                if (response.hasChildShards()) {
-                    response.childShards().forEach(c -> children.add(new ChildShard(c.shardId(),
-                            Set.copyOf(c.parentShards()),
-                            c.hashKeyRange() == null ? Optional.empty() : Optional.of(HashKeyRange.of(
-                                    c.hashKeyRange().startingHashKey(), c.hashKeyRange().endingHashKey())))));
-                }
-                endShard(records, behind, children);
+                endShard(records, behind,
+                        response.hasChildShards() ? KinesisModels.childShards(response.childShards()) : List.of());
                 return;
             }
             if (!records.isEmpty()) {

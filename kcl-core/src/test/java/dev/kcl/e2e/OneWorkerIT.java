@@ -34,19 +34,9 @@ class OneWorkerIT {
         return entries;
     }
 
-    static void await(Duration limit, java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + limit + ": " + what.get());
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+    static void await(Duration limit, java.util.function.BooleanSupplier condition,
+            java.util.function.Supplier<String> what) {
+        dev.kcl.testkit.Eventually.await(limit, condition, what);
     }
 
     @Test

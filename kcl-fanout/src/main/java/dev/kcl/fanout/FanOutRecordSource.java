@@ -2,8 +2,8 @@ package dev.kcl.fanout;
 
 import dev.kcl.KinesisRecord;
 import dev.kcl.aws.AwsErrors;
+import dev.kcl.aws.KinesisModels;
 import dev.kcl.checkpoint.Checkpoint;
-import dev.kcl.leases.HashKeyRange;
 import dev.kcl.spi.ChildShard;
 import dev.kcl.spi.RecordBatch;
 import dev.kcl.spi.RecordSource;
@@ -12,11 +12,9 @@ import dev.kcl.time.TaskScheduler;
 import dev.kcl.time.Ticker;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.reactivestreams.Subscriber;
@@ -25,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StartingPosition;
@@ -174,19 +171,13 @@ final class FanOutRecordSource implements RecordSource {
             return StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
                     .sequenceNumber(continuation).build();
         }
+        StartingPosition.Builder position = StartingPosition.builder().type(KinesisModels.iteratorType(start));
         if (start instanceof Checkpoint.After after) {
-            return StartingPosition.builder()
-                    .type(after.subSequenceNumber() > 0 ? ShardIteratorType.AT_SEQUENCE_NUMBER
-                            : ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                    .sequenceNumber(after.sequenceNumber().toString()).build();
+            position.sequenceNumber(after.sequenceNumber().toString());
+        } else if (start instanceof Checkpoint.AtTimestamp at) {
+            position.timestamp(at.timestamp());
         }
-        if (start instanceof Checkpoint.AtTimestamp at) {
-            return StartingPosition.builder().type(ShardIteratorType.AT_TIMESTAMP).timestamp(at.timestamp()).build();
-        }
-        if (start instanceof Checkpoint.Latest) {
-            return StartingPosition.builder().type(ShardIteratorType.LATEST).build();
-        }
-        return StartingPosition.builder().type(ShardIteratorType.TRIM_HORIZON).build();
+        return position.build();
     }
 
     private void subscribe() {
@@ -266,9 +257,10 @@ final class FanOutRecordSource implements RecordSource {
                 metrics.call(shardId, RetrievalMetrics.Operation.SUBSCRIBE_TO_SHARD, RetrievalMetrics.Outcome.SUCCESS);
                 long behind = event.millisBehindLatest() == null ? 0 : event.millisBehindLatest();
                 metrics.millisBehindLatest(shardId, behind);
-                List<KinesisRecord> records = toRecords(event.records());
+                List<KinesisRecord> records = KinesisModels.records(event.records());
                 if (event.continuationSequenceNumber() == null) {
-                    endShard(records, behind, children(event), after);
+                    endShard(records, behind,
+                            event.hasChildShards() ? KinesisModels.childShards(event.childShards()) : List.of(), after);
                     return;
                 }
                 continuation = event.continuationSequenceNumber();
@@ -370,10 +362,8 @@ final class FanOutRecordSource implements RecordSource {
             if (closed || ended) {
                 return;
             }
-            List<ChildShard> children = new ArrayList<>();
-            if (response.hasChildShards()) {
-                response.childShards().forEach(c -> children.add(child(c)));
-            }
+            List<ChildShard> children = response.hasChildShards()
+                    ? KinesisModels.childShards(response.childShards()) : List.of();
             log.info("{} has ended (the subscription did not say so; confirmed with ListShards and GetRecords)",
                     shardId);
             endShard(List.of(), 0, children, after);
@@ -401,28 +391,6 @@ final class FanOutRecordSource implements RecordSource {
         } else {
             ready.add(batch);
         }
-    }
-
-    private static List<KinesisRecord> toRecords(List<Record> records) {
-        List<KinesisRecord> out = new ArrayList<>(records.size());
-        for (Record record : records) {
-            out.add(new KinesisRecord(record.partitionKey(), record.sequenceNumber(), 0,
-                    record.approximateArrivalTimestamp(), record.data().asByteBuffer(), Optional.empty(), false));
-        }
-        return out;
-    }
-
-    private static List<ChildShard> children(SubscribeToShardEvent event) {
-        List<ChildShard> children = new ArrayList<>();
-        if (event.hasChildShards()) {
-            event.childShards().forEach(c -> children.add(child(c)));
-        }
-        return children;
-    }
-
-    private static ChildShard child(software.amazon.awssdk.services.kinesis.model.ChildShard c) {
-        return new ChildShard(c.shardId(), Set.copyOf(c.parentShards()), c.hashKeyRange() == null ? Optional.empty()
-                : Optional.of(HashKeyRange.of(c.hashKeyRange().startingHashKey(), c.hashKeyRange().endingHashKey())));
     }
 
     @Override

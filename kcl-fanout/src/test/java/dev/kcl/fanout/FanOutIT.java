@@ -30,18 +30,7 @@ class FanOutIT {
             .shardCheckInterval(Duration.ofSeconds(1));
 
     static void await(Duration limit, BooleanSupplier condition, Supplier<String> what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + limit + ": " + what.get());
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        dev.kcl.testkit.Eventually.await(limit, condition, what);
     }
 
     static List<PutRecordsRequestEntry> records(int from, int to) {

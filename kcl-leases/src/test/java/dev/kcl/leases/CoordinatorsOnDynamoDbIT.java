@@ -167,18 +167,6 @@ class CoordinatorsOnDynamoDbIT {
 
     /** Waits in real time for a condition of real threads; returns the milliseconds it took. */
     private static long await(Duration limit, BooleanSupplier condition) {
-        long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - start > limit.toNanos()) {
-                throw new AssertionError("not reached within " + limit);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        return (System.nanoTime() - start) / 1_000_000;
+        return dev.kcl.testkit.Eventually.await(limit, condition, () -> "condition");
     }
 }
