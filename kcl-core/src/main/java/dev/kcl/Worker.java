@@ -171,7 +171,8 @@ public final class Worker implements AutoCloseable {
             consumers.attach(new ConsumerContext(config.processorFactory(), sources, coordinator, table,
                     new ParentGate(table, timerScheduler, Duration.ofMillis(500)), config.failurePolicy(),
                     new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), 6), Sleeper.system(), new Deaggregator(),
-                    config.initialPosition().timestamp(), pool, timerScheduler, metrics, config.ticker()));
+                    config.initialPosition().timestamp(), pool, timerScheduler, metrics, config.ticker(),
+                    config.streamName(), config.clock()));
             coordinator.start();
             long interval = config.shardSyncInterval().toMillis();
             syncTask = discoveryThread.scheduleWithFixedDelay(() -> {

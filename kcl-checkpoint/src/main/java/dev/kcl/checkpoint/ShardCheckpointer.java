@@ -61,12 +61,12 @@ public final class ShardCheckpointer implements Checkpointer {
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     }
 
-    /** The consumer is about to deliver records up to and including this one. */
+    /**
+     * The consumer is about to deliver records up to and including this one. It may be behind an earlier call: when
+     * part of a failed batch is delivered again, "everything delivered so far" is that part.
+     */
     public synchronized void delivered(String sequenceNumber, long subSequenceNumber) {
-        Checkpoint.After last = Checkpoint.After.of(sequenceNumber, subSequenceNumber);
-        if (lastDelivered == null || last.compareTo(lastDelivered) > 0) {
-            lastDelivered = last;
-        }
+        lastDelivered = Checkpoint.After.of(sequenceNumber, subSequenceNumber);
     }
 
     /** Every record of the shard has been delivered: from now on only {@code SHARD_END} is accepted. */
@@ -133,8 +133,8 @@ public final class ShardCheckpointer implements Checkpointer {
 
     private void checkpointAt(Checkpoint.After target) {
         Optional<Checkpoint.After> current = committedPosition();
-        if (current.isPresent() && current.get().compareTo(target) == 0) {
-            return; // already there
+        if (current.isPresent() && current.get().compareTo(target) >= 0) {
+            return; // already there, or past it: a checkpoint never goes back
         }
         write(target.toStored(), false);
     }

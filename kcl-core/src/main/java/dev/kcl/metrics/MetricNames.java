@@ -10,6 +10,8 @@ public final class MetricNames {
     public static final String MILLIS_BEHIND_LATEST = "MillisBehindLatest";
     public static final String PROCESSOR_FAILURES = "ProcessorFailures";
     public static final String SHARD_END_NOT_CHECKPOINTED = "ShardEndNotCheckpointed";
+    public static final String RECORDS_DEAD_LETTERED = "RecordsDeadLettered";
+    public static final String RECORDS_SKIPPED = "RecordsSkipped";
 
     public static final String GET_RECORDS_SUCCESS = "GetRecordsSuccess";
     public static final String GET_RECORDS_THROTTLED = "GetRecordsThrottled";

@@ -30,4 +30,6 @@ public record ConsumerContext(
         Executor pool,
         TaskScheduler timer,
         Metrics metrics,
-        Ticker ticker) {}
+        Ticker ticker,
+        String streamName,
+        java.time.InstantSource clock) {}

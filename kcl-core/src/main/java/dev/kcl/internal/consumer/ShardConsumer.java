@@ -1,17 +1,20 @@
 package dev.kcl.internal.consumer;
 
+import dev.kcl.DeadLetter;
 import dev.kcl.InitializationInput;
 import dev.kcl.KinesisRecord;
 import dev.kcl.LeaseLostException;
 import dev.kcl.LeaseLostInput;
 import dev.kcl.ProcessRecordsInput;
 import dev.kcl.ProcessorFailurePolicy;
+import dev.kcl.RecordFailedException;
 import dev.kcl.RecordProcessor;
 import dev.kcl.ShardEndedInput;
 import dev.kcl.ShutdownRequestedInput;
 import dev.kcl.checkpoint.Checkpoint;
 import dev.kcl.checkpoint.CheckpointObserver;
 import dev.kcl.checkpoint.CheckpointStore;
+import dev.kcl.checkpoint.SequenceNumber;
 import dev.kcl.checkpoint.ShardCheckpointer;
 import dev.kcl.internal.kpl.Deaggregator;
 import dev.kcl.internal.metrics.Metrics;
@@ -240,7 +243,46 @@ public final class ShardConsumer {
         return kept;
     }
 
+    /** Part of a batch still to deliver, and how many times it failed. */
+    private record Segment(List<KinesisRecord> records, int failures) {}
+
+    /** The parts of the current batch still to deliver, in order (confined to the serial executor). */
+    private final java.util.Deque<Segment> segments = new java.util.ArrayDeque<>();
+
     private void deliver(List<KinesisRecord> records, RecordBatch batch, int attempt) {
+        segments.clear();
+        segments.add(new Segment(records, attempt - 1));
+        nextSegment(batch);
+    }
+
+    private void nextSegment(RecordBatch batch) {
+        if (state != ConsumerState.PROCESSING) {
+            return;
+        }
+        while (!segments.isEmpty()) {
+            Segment segment = segments.pollFirst();
+            List<KinesisRecord> pending = notYetCheckpointed(segment.records());
+            if (!pending.isEmpty()) {
+                deliverSegment(new Segment(pending, segment.failures()), batch);
+                return;
+            }
+        }
+        afterDelivery(batch);
+    }
+
+    /** What the checkpoint does not cover yet: a processor may have checkpointed part of a batch before failing. */
+    private List<KinesisRecord> notYetCheckpointed(List<KinesisRecord> records) {
+        StoredCheckpoint committed = checkpointer.committed();
+        if (!SequenceNumber.isSequenceNumber(committed.sequenceNumber())) {
+            return records;
+        }
+        Checkpoint.After done = Checkpoint.After.of(committed.sequenceNumber(), committed.subSequenceNumber());
+        return records.stream()
+                .filter(r -> Checkpoint.After.of(r.sequenceNumber(), r.subSequenceNumber()).compareTo(done) > 0)
+                .toList();
+    }
+
+    private void deliverSegment(Segment segment, RecordBatch batch) {
         if (state != ConsumerState.PROCESSING) {
             return;
         }
@@ -249,57 +291,136 @@ public final class ShardConsumer {
             return;
         }
         if (!context.coordinator().holds(shardId)) {
-            later(HOLD_RECHECK, () -> deliver(records, batch, attempt));
+            segments.addFirst(segment);
+            later(HOLD_RECHECK, () -> nextSegment(batch));
             return;
         }
+        List<KinesisRecord> records = segment.records();
         KinesisRecord last = records.get(records.size() - 1);
         checkpointer.delivered(last.sequenceNumber(), last.subSequenceNumber());
         long started = context.ticker().nanos();
         try {
             processor.processRecords(new ProcessRecordsInput(records, checkpointer, batch.millisBehindLatest()));
-            Metrics metrics = context.metrics();
-            metrics.shard(shardId, MetricNames.PROCESSING_LATENCY, MetricUnit.MILLISECONDS,
-                    (context.ticker().nanos() - started) / 1_000_000.0);
-            metrics.count(shardId, MetricNames.RECORDS_PROCESSED, records.size());
-            long bytes = 0;
-            for (KinesisRecord record : records) {
-                bytes += record.data().remaining();
-            }
-            metrics.shard(shardId, MetricNames.BYTES_PROCESSED, MetricUnit.BYTES, bytes);
         } catch (LeaseLostException e) {
             log.info("{} processor found the lease lost while checkpointing", shardId);
             lostSignal = true;
             react();
             return;
+        } catch (RecordFailedException e) {
+            int at = indexOf(records, e.record());
+            if (at > 0) {
+                checkpointQuietly(records.get(at - 1)); // the records before the failed one are done
+                recordSuccess(records.subList(0, at), started);
+            }
+            onSegmentFailure(new Segment(records.subList(at, records.size()), segment.failures() + 1),
+                    e.getCause() instanceof RuntimeException cause ? cause : e, batch);
+            return;
         } catch (RuntimeException e) {
-            onProcessingFailure(records, batch, attempt, e);
+            onSegmentFailure(new Segment(records, segment.failures() + 1), e, batch);
             return;
         }
-        afterDelivery(batch);
+        recordSuccess(records, started);
+        nextSegment(batch);
     }
 
-    private void onProcessingFailure(List<KinesisRecord> records, RecordBatch batch, int attempt, RuntimeException e) {
+    private void recordSuccess(List<KinesisRecord> records, long startedNanos) {
+        Metrics metrics = context.metrics();
+        metrics.shard(shardId, MetricNames.PROCESSING_LATENCY, MetricUnit.MILLISECONDS,
+                (context.ticker().nanos() - startedNanos) / 1_000_000.0);
+        metrics.count(shardId, MetricNames.RECORDS_PROCESSED, records.size());
+        long bytes = 0;
+        for (KinesisRecord record : records) {
+            bytes += record.data().remaining();
+        }
+        metrics.shard(shardId, MetricNames.BYTES_PROCESSED, MetricUnit.BYTES, bytes);
+    }
+
+    private static int indexOf(List<KinesisRecord> records, KinesisRecord failed) {
+        for (int i = 0; i < records.size(); i++) {
+            KinesisRecord r = records.get(i);
+            if (r.sequenceNumber().equals(failed.sequenceNumber())
+                    && r.subSequenceNumber() == failed.subSequenceNumber()) {
+                return i;
+            }
+        }
+        return 0; // not in this batch: treat the whole batch as failed
+    }
+
+    private void checkpointQuietly(KinesisRecord record) {
+        try {
+            checkpointer.checkpoint(record.sequenceNumber(), record.subSequenceNumber());
+        } catch (IllegalArgumentException e) {
+            // already checkpointed at or past it: nothing to do
+        }
+    }
+
+    private void onSegmentFailure(Segment segment, RuntimeException e, RecordBatch batch) {
         ProcessorFailurePolicy policy = context.failurePolicy();
         context.metrics().count(shardId, MetricNames.PROCESSOR_FAILURES, 1);
+        List<KinesisRecord> records = segment.records();
         String range = range(records);
-        if (policy.isExhausted(attempt)) {
-            if (policy.exhausted() == ProcessorFailurePolicy.Exhausted.SKIP_BATCH) {
-                log.error("{} processRecords failed {} times for records {}: skipping them, as the failure policy says",
-                        shardId, attempt, range, e);
-                afterDelivery(batch);
-            } else {
-                log.error("{} processRecords failed {} times for records {}: the shard is stopped until this worker "
-                        + "shuts down or hands it over", shardId, attempt, range, e);
-                stopped = true;
-            }
+        boolean tooOld = policy.maxRecordAge().isPresent() && records.get(0).approximateArrivalTimestamp()
+                .isBefore(context.clock().instant().minus(policy.maxRecordAge().get()));
+        if (policy.bisectOnFailure() && records.size() > 1 && !tooOld) {
+            int half = records.size() / 2;
+            log.warn("{} processRecords failed for records {}; delivering each half on its own", shardId, range);
+            segments.addFirst(new Segment(records.subList(half, records.size()), 0));
+            segments.addFirst(new Segment(records.subList(0, half), 0));
+            later(policy.backoff().delay(1), () -> nextSegment(batch));
             return;
         }
-        Duration delay = policy.backoff().delay(attempt);
-        if (attempt == 1 || attempt % 10 == 0) {
-            log.warn("{} processRecords failed for records {} (attempt {}); delivering the same batch again in {} ms",
-                    shardId, range, attempt, delay.toMillis(), e);
+        if (tooOld || policy.isExhausted(segment.failures())) {
+            String why = tooOld ? "finding records older than " + policy.maxRecordAge().get()
+                    : segment.failures() + " failed attempts";
+            giveUp(segment, e, why, batch);
+            return;
         }
-        later(delay, () -> deliver(records, batch, attempt + 1));
+        Duration delay = policy.backoff().delay(segment.failures());
+        if (segment.failures() == 1 || segment.failures() % 10 == 0) {
+            log.warn("{} processRecords failed for records {} (attempt {}); delivering them again in {} ms",
+                    shardId, range, segment.failures(), delay.toMillis(), e);
+        }
+        segments.addFirst(segment);
+        later(delay, () -> nextSegment(batch));
+    }
+
+    private void giveUp(Segment segment, RuntimeException e, String why, RecordBatch batch) {
+        ProcessorFailurePolicy policy = context.failurePolicy();
+        List<KinesisRecord> records = segment.records();
+        String range = range(records);
+        switch (policy.exhausted()) {
+            case DEAD_LETTER -> {
+                List<DeadLetter> letters = records.stream()
+                        .map(r -> new DeadLetter(context.streamName(), shardId, r, segment.failures(),
+                                e.getClass().getSimpleName() + ": " + e.getMessage(), context.clock().instant()))
+                        .toList();
+                try {
+                    policy.deadLetters().orElseThrow().send(letters);
+                } catch (RuntimeException sendFailure) {
+                    log.warn("{} could not send records {} to the dead-letter destination; trying again: {}", shardId,
+                            range, sendFailure.toString());
+                    later(policy.backoff().delay(Math.min(Math.max(segment.failures(), 1), 10)),
+                            () -> giveUp(segment, e, why, batch));
+                    return;
+                }
+                log.error("{} gave up on records {} after {}: sent to the dead-letter destination", shardId, range,
+                        why, e);
+                context.metrics().count(shardId, MetricNames.RECORDS_DEAD_LETTERED, records.size());
+                checkpointQuietly(records.get(records.size() - 1)); // they are dealt with: never again
+                nextSegment(batch);
+            }
+            case SKIP_BATCH -> {
+                log.error("{} gave up on records {} after {}: skipping them, as the failure policy says", shardId,
+                        range, why, e);
+                context.metrics().count(shardId, MetricNames.RECORDS_SKIPPED, records.size());
+                nextSegment(batch);
+            }
+            default -> {
+                log.error("{} gave up on records {} after {}: the shard is stopped until this worker shuts down or "
+                        + "hands it over", shardId, range, why, e);
+                stopped = true;
+            }
+        }
     }
 
     private static String range(List<KinesisRecord> records) {

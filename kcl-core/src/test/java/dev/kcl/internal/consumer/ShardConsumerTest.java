@@ -51,6 +51,10 @@ class ShardConsumerTest {
     private boolean checkpointAtShardEnd = true;
     private int shardEndedCalls;
     private LeaseCoordinator coordinator;
+    private RecordProcessor replacement;
+    private java.time.InstantSource clock = java.time.InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
+    private final List<dev.kcl.DeadLetter> deadLetters = new ArrayList<>();
+    private java.util.function.Predicate<List<String>> failWhen = data -> false;
 
     /** Serves the scripted batches; waits (pending future) when there are none. */
     private final class ScriptedSource implements RecordSource {
@@ -82,7 +86,7 @@ class ShardConsumerTest {
         public void processRecords(ProcessRecordsInput input) {
             List<String> data = input.records().stream().map(KinesisRecord::dataAsString).toList();
             calls.add("process " + data);
-            if (failuresLeft.getAndDecrement() > 0) {
+            if (failuresLeft.getAndDecrement() > 0 || failWhen.test(data)) {
                 throw new IllegalStateException("poison");
             }
             input.checkpointer().checkpoint();
@@ -124,10 +128,11 @@ class ShardConsumerTest {
         coordinator.start();
         run(Duration.ofSeconds(1));
         assertThat(coordinator.holds(SHARD)).isEqualTo(!start.isShardEnd()); // a finished lease is never gained
-        ConsumerContext context = new ConsumerContext(shardId -> processor, (shardId, from) -> new ScriptedSource(),
+        ConsumerContext context = new ConsumerContext(shardId -> replacement != null ? replacement : processor, (shardId, from) -> new ScriptedSource(),
                 coordinator, table, new ParentGate(table, scheduler, Duration.ofMillis(500)), policy,
                 new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 3), d -> {}, new Deaggregator(),
-                Optional.empty(), Runnable::run, scheduler, dev.kcl.internal.metrics.Metrics.none(), time);
+                Optional.empty(), Runnable::run, scheduler, dev.kcl.internal.metrics.Metrics.none(), time, "stream",
+                clock);
         return new ShardConsumer(coordinator.heldLease(SHARD).orElseGet(() -> table.get(SHARD).orElseThrow()), context);
     }
 
@@ -303,5 +308,151 @@ class ShardConsumerTest {
 
         assertThat(calls).isEmpty();
         assertThat(consumer.terminated()).isDone();
+    }
+
+    private static RecordBatch numbered(int from, int to, Instant arrival) {
+        List<KinesisRecord> records = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            records.add(KinesisRecord.of("k" + i, Integer.toString(1000 + i), arrival,
+                    ByteBuffer.wrap(("r" + i).getBytes(StandardCharsets.UTF_8))));
+        }
+        return new RecordBatch(records, 0, Optional.empty());
+    }
+
+    private ProcessorFailurePolicy deadLetterPolicy(int attempts) {
+        return ProcessorFailurePolicy.builder()
+                .maxAttempts(attempts)
+                .bisectOnFailure(true)
+                .backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), Integer.MAX_VALUE))
+                .thenDeadLetter(deadLetters::addAll)
+                .build();
+    }
+
+    @Test
+    void bisectionIsolatesThePoisonRecordWhichGoesToTheDeadLetters() {
+        failWhen = data -> data.contains("r37");
+        batches.add(numbered(0, 100, Instant.parse("2025-12-31T23:59:00Z")));
+        batches.add(numbered(100, 101, Instant.parse("2025-12-31T23:59:00Z")));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), deadLetterPolicy(2));
+
+        consumer.start();
+        run(Duration.ofSeconds(5));
+
+        assertThat(deadLetters).singleElement().satisfies(letter -> {
+            assertThat(letter.record().dataAsString()).isEqualTo("r37");
+            assertThat(letter.shardId()).isEqualTo(SHARD);
+            assertThat(letter.streamName()).isEqualTo("stream");
+            assertThat(letter.attempts()).isEqualTo(2);
+            assertThat(letter.error()).contains("poison");
+        });
+        assertThat(calls).contains("process [r100]"); // the shard went on
+        assertThat(calls.stream().filter(c -> c.startsWith("process")).count()).isLessThan(30); // ~2 log2(100) + 2
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("1100"));
+    }
+
+    @Test
+    void aPartialFailureKeepsWhatSucceededAndRetriesTheRest() {
+        AtomicInteger throwsLeft = new AtomicInteger(1);
+        RecordProcessor partial = new RecordProcessor() {
+            @Override
+            public void processRecords(ProcessRecordsInput input) {
+                calls.add("process " + input.records().stream().map(KinesisRecord::dataAsString).toList());
+                for (KinesisRecord record : input.records()) {
+                    if (record.dataAsString().equals("r2") && throwsLeft.getAndDecrement() > 0) {
+                        throw new dev.kcl.RecordFailedException(record, new IllegalStateException("not yet"));
+                    }
+                }
+                input.checkpointer().checkpoint();
+            }
+
+            @Override
+            public void shardEnded(ShardEndedInput input) {
+                input.checkpointer().checkpoint();
+            }
+        };
+        batches.add(numbered(0, 5, Instant.EPOCH));
+        ShardConsumer consumer = consumerWith(partial, RETRY);
+
+        consumer.start();
+        run(Duration.ofSeconds(1));
+
+        assertThat(calls).containsExactly("process [r0, r1, r2, r3, r4]", "process [r2, r3, r4]");
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("1004"));
+    }
+
+    @Test
+    void aRetryDoesNotRedeliverWhatTheProcessorCheckpointedBeforeFailing() {
+        AtomicInteger throwsLeft = new AtomicInteger(1);
+        RecordProcessor halfway = new RecordProcessor() {
+            @Override
+            public void processRecords(ProcessRecordsInput input) {
+                calls.add("process " + input.records().stream().map(KinesisRecord::dataAsString).toList());
+                input.checkpointer().checkpoint(input.records().get(0)); // the first is done...
+                if (throwsLeft.getAndDecrement() > 0) {
+                    throw new IllegalStateException("...then it fails");
+                }
+                input.checkpointer().checkpoint();
+            }
+
+            @Override
+            public void shardEnded(ShardEndedInput input) {
+                input.checkpointer().checkpoint();
+            }
+        };
+        batches.add(numbered(0, 3, Instant.EPOCH));
+        ShardConsumer consumer = consumerWith(halfway, RETRY);
+
+        consumer.start();
+        run(Duration.ofSeconds(1));
+
+        assertThat(calls).containsExactly("process [r0, r1, r2]", "process [r1, r2]");
+    }
+
+    @Test
+    void recordsOlderThanTheMaximumAgeGoStraightToTheDeadLetters() {
+        failWhen = data -> true;
+        clock = java.time.InstantSource.fixed(Instant.parse("2026-01-01T01:00:00Z"));
+        batches.add(numbered(0, 3, Instant.parse("2026-01-01T00:00:00Z")));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), ProcessorFailurePolicy.builder()
+                .maxAttempts(100)
+                .maxRecordAge(Duration.ofMinutes(30))
+                .thenDeadLetter(deadLetters::addAll)
+                .build());
+
+        consumer.start();
+        run(Duration.ofSeconds(1));
+
+        assertThat(calls).filteredOn(c -> c.startsWith("process")).hasSize(1);
+        assertThat(deadLetters).extracting(l -> l.record().dataAsString()).containsExactly("r0", "r1", "r2");
+    }
+
+    @Test
+    void aDeadLetterDestinationThatFailsIsTriedAgainAndNothingIsSkipped() {
+        failWhen = data -> true;
+        AtomicInteger refusals = new AtomicInteger(2);
+        List<dev.kcl.DeadLetter> sent = new ArrayList<>();
+        batches.add(numbered(0, 1, Instant.EPOCH));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), ProcessorFailurePolicy.builder()
+                .maxAttempts(1)
+                .backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), Integer.MAX_VALUE))
+                .thenDeadLetter(letters -> {
+                    if (refusals.getAndDecrement() > 0) {
+                        throw new IllegalStateException("destination down");
+                    }
+                    sent.addAll(letters);
+                })
+                .build());
+
+        consumer.start();
+        run(Duration.ofSeconds(1));
+
+        assertThat(sent).extracting(l -> l.record().dataAsString()).containsExactly("r0");
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("1000"));
+    }
+
+    private ShardConsumer consumerWith(RecordProcessor custom, ProcessorFailurePolicy policy) {
+        ShardConsumer base = consumer(StoredCheckpoint.of("TRIM_HORIZON"), policy);
+        replacement = custom;
+        return base;
     }
 }
