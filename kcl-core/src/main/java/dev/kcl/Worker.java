@@ -172,7 +172,7 @@ public final class Worker implements AutoCloseable {
                     new ParentGate(table, timerScheduler, Duration.ofMillis(500)), config.failurePolicy(),
                     new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), 6), Sleeper.system(), new Deaggregator(),
                     config.initialPosition().timestamp(), pool, timerScheduler, metrics, config.ticker(),
-                    config.streamName(), config.clock()));
+                    config.streamName(), config.clock(), config.parallelism()));
             coordinator.start();
             long interval = config.shardSyncInterval().toMillis();
             syncTask = discoveryThread.scheduleWithFixedDelay(() -> {
@@ -384,7 +384,8 @@ public final class Worker implements AutoCloseable {
             Ticker ticker,
             MetricsConfig metrics,
             MetricsSink metricsSink,
-            InstantSource clock) {}
+            InstantSource clock,
+            int parallelism) {}
 
     /** Builds a {@link Worker}; {@link #build()} names any field that is missing or out of range. */
     public static final class Builder {
@@ -406,8 +407,21 @@ public final class Worker implements AutoCloseable {
         private MetricsConfig metrics = MetricsConfig.defaults();
         private MetricsSink metricsSink;
         private InstantSource clock = InstantSource.system();
+        private int parallelism = 1;
 
         private Builder() {}
+
+        /**
+         * Processors per shard (1-64). Default 1. Above 1 each batch is split by partition key into this many lanes,
+         * each with its own processor, processed concurrently; order is kept per partition key, and kcl checkpoints
+         * the low watermark of finished records itself after each batch (the lanes' checkpointers only mark records
+         * finished). For processors that are slow per record; give the worker at least this many
+         * {@link #processorThreads} per shard it may hold. See docs/processing.md.
+         */
+        public Builder parallelism(int parallelism) {
+            this.parallelism = parallelism;
+            return this;
+        }
 
         /**
          * Optional. Metrics go to CloudWatch through this client (never closed by the worker). Without it, and
@@ -563,6 +577,7 @@ public final class Worker implements AutoCloseable {
             require(!id.isBlank() && !id.contains(":"), "workerId must be non-blank without ':', was " + quoted(id));
             require(metrics != null, "metrics must not be null");
             require(clock != null, "clock must not be null");
+            require(parallelism >= 1 && parallelism <= 64, "parallelism must be 1-64, was " + parallelism);
             MetricsSink sink = metricsSink != null ? metricsSink
                     : metrics.level() == MetricsLevel.NONE ? MetricsSink.noop()
                     : cloudWatch != null ? new CloudWatchMetricsSink(cloudWatch, metrics,
@@ -570,7 +585,7 @@ public final class Worker implements AutoCloseable {
                     : new LoggingMetricsSink();
             return new Worker(new WorkerConfig(applicationName, streamName, id, kinesis, dynamoDb, processorFactory,
                     initialPosition, leaseConfig, retrieval, failurePolicy, shardSyncInterval, processorThreads,
-                    ticker, metrics, sink, clock));
+                    ticker, metrics, sink, clock, parallelism));
         }
 
         private static void require(boolean condition, String message) {

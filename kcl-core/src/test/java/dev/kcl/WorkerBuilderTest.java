@@ -64,6 +64,8 @@ class WorkerBuilderTest {
         rejects(b -> b.failoverTime(Duration.ofMillis(500)), "failoverTime");
         rejects(b -> b.retrieval(null), "retrieval");
         rejects(b -> b.processorThreads(0), "processorThreads");
+        rejects(b -> b.parallelism(0), "parallelism");
+        rejects(b -> b.parallelism(65), "parallelism");
         rejects(b -> b.shardSyncInterval(Duration.ZERO), "shardSyncInterval");
         rejects(b -> b.workerId("a:b"), "workerId");
     }

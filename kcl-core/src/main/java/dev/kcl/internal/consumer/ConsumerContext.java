@@ -32,4 +32,5 @@ public record ConsumerContext(
         Metrics metrics,
         Ticker ticker,
         String streamName,
-        java.time.InstantSource clock) {}
+        java.time.InstantSource clock,
+        int parallelism) {}

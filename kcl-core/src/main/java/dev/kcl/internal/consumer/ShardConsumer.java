@@ -70,6 +70,8 @@ public final class ShardConsumer {
     // confined to the serial executor
     private ConsumerState state = ConsumerState.WAITING_ON_PARENTS;
     private RecordProcessor processor;
+    /** With parallelism above 1: one processor per lane (the first is {@link #processor}). */
+    private List<RecordProcessor> lanes = List.of();
     private ShardCheckpointer checkpointer;
     private RecordSource source;
     private Checkpoint.After skipThrough;
@@ -149,6 +151,12 @@ public final class ShardConsumer {
         if (state == ConsumerState.WAITING_ON_PARENTS) {
             transitionTo(ConsumerState.INITIALIZING);
             processor = context.processors().create(shardId);
+            List<RecordProcessor> all = new ArrayList<>();
+            all.add(processor);
+            for (int lane = 1; lane < context.parallelism(); lane++) {
+                all.add(context.processors().create(shardId));
+            }
+            lanes = List.copyOf(all);
             checkpointer = new ShardCheckpointer(shardId, start, CheckpointStore.of(context.coordinator()),
                     context.checkpointBackoff(), context.sleeper(), new CheckpointObserver() {
                         @Override
@@ -163,7 +171,9 @@ public final class ShardConsumer {
                     });
         }
         try {
-            processor.initialize(new InitializationInput(shardId, start.toString()));
+            for (RecordProcessor lane : lanes) {
+                lane.initialize(new InitializationInput(shardId, start.toString()));
+            }
         } catch (RuntimeException e) {
             initializeFailures++;
             Duration delay = context.failurePolicy().backoff().delay(initializeFailures);
@@ -243,6 +253,95 @@ public final class ShardConsumer {
         return kept;
     }
 
+    /**
+     * Key-ordered parallelism: the records split by partition key into lanes, each lane's processor gets its records in
+     * order, lanes run concurrently on the pool; when all have returned the low watermark of finished records is
+     * checkpointed and only unfinished records are delivered again (in their lanes, so order per key holds).
+     * Runs every lane that has unfinished records of the batch; the tracker keeps what finished across attempts.
+     */
+    private void runLanes(List<KinesisRecord> records, WatermarkTracker tracker, RecordBatch batch, int attempt) {
+        if (!mayDeliver(() -> runLanes(records, tracker, batch, attempt))) {
+            return;
+        }
+        KinesisRecord last = records.get(records.size() - 1);
+        checkpointer.delivered(last.sequenceNumber(), last.subSequenceNumber());
+        List<List<Integer>> byLane = new ArrayList<>();
+        for (int lane = 0; lane < lanes.size(); lane++) {
+            byLane.add(new ArrayList<>());
+        }
+        for (int i : tracker.unfinishedIndices()) {
+            byLane.get(Math.floorMod(records.get(i).partitionKey().hashCode(), lanes.size())).add(i);
+        }
+        List<KinesisRecord> attempted = tracker.unfinished();
+        long started = context.ticker().nanos();
+        List<CompletableFuture<RuntimeException>> running = new ArrayList<>();
+        for (int lane = 0; lane < lanes.size(); lane++) {
+            List<Integer> indices = byLane.get(lane);
+            if (indices.isEmpty()) {
+                continue;
+            }
+            RecordProcessor laneProcessor = lanes.get(lane);
+            running.add(CompletableFuture.supplyAsync(
+                    () -> runLane(laneProcessor, records, indices, tracker, batch.millisBehindLatest()), context.pool()));
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> serial.execute(
+                () -> afterLanes(records, attempted, tracker, batch, attempt, running, started)));
+    }
+
+    /** One lane's call; returns its failure, if any, having marked what it finished. */
+    private RuntimeException runLane(RecordProcessor laneProcessor, List<KinesisRecord> records, List<Integer> indices,
+            WatermarkTracker tracker, long millisBehind) {
+        List<KinesisRecord> laneRecords = indices.stream().map(records::get).toList();
+        try {
+            laneProcessor.processRecords(new ProcessRecordsInput(laneRecords,
+                    new LaneCheckpointer(shardId, records, indices, tracker), millisBehind));
+            indices.forEach(tracker::complete);
+            return null;
+        } catch (RecordFailedException e) {
+            for (int i : indices) {
+                KinesisRecord r = records.get(i);
+                if (r.sequenceNumber().equals(e.record().sequenceNumber())
+                        && r.subSequenceNumber() == e.record().subSequenceNumber()) {
+                    break;
+                }
+                tracker.complete(i); // the lane's records before the failed one are done
+            }
+            return e;
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    private void afterLanes(List<KinesisRecord> records, List<KinesisRecord> attempted, WatermarkTracker tracker,
+            RecordBatch batch, int attempt, List<CompletableFuture<RuntimeException>> lanesRun, long started) {
+        if (state != ConsumerState.PROCESSING) {
+            return;
+        }
+        tracker.watermark().ifPresent(w -> checkpointQuietly(w.sequenceNumber().toString(), w.subSequenceNumber()));
+        List<KinesisRecord> unfinished = tracker.unfinished();
+        java.util.Set<KinesisRecord> notDone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        notDone.addAll(unfinished);
+        recordSuccess(attempted.stream().filter(r -> !notDone.contains(r)).toList(), started);
+        if (unfinished.isEmpty()) {
+            afterDelivery(batch);
+            return;
+        }
+        RuntimeException failure = lanesRun.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull)
+                .findFirst().orElseGet(() -> new IllegalStateException("a lane did not finish"));
+        ProcessorFailurePolicy policy = context.failurePolicy();
+        context.metrics().count(shardId, MetricNames.PROCESSOR_FAILURES, 1);
+        if (policy.isExhausted(attempt) || policy.maxRecordAge().isPresent() && unfinished.get(0)
+                .approximateArrivalTimestamp().isBefore(context.clock().instant().minus(policy.maxRecordAge().get()))) {
+            segments.clear();
+            giveUp(new Segment(unfinished, attempt), failure, attempt + " failed attempts", batch);
+            return;
+        }
+        Duration delay = policy.backoff().delay(attempt);
+        log.warn("{} {} of {} records failed in their lanes (attempt {}); delivering them again in {} ms: {}", shardId,
+                unfinished.size(), records.size(), attempt, delay.toMillis(), failure.toString());
+        later(delay, () -> runLanes(records, tracker, batch, attempt + 1));
+    }
+
     /** Part of a batch still to deliver, and how many times it failed. */
     private record Segment(List<KinesisRecord> records, int failures) {}
 
@@ -250,6 +349,10 @@ public final class ShardConsumer {
     private final java.util.Deque<Segment> segments = new java.util.ArrayDeque<>();
 
     private void deliver(List<KinesisRecord> records, RecordBatch batch, int attempt) {
+        if (lanes.size() > 1) {
+            runLanes(records, new WatermarkTracker(records), batch, 1);
+            return;
+        }
         segments.clear();
         segments.add(new Segment(records, attempt - 1));
         nextSegment(batch);
@@ -282,17 +385,27 @@ public final class ShardConsumer {
                 .toList();
     }
 
-    private void deliverSegment(Segment segment, RecordBatch batch) {
+    /**
+     * Whether records may go to the processor now: not when the consumer is winding down or was told to, and not
+     * while the lease is in doubt (then {@code retry} runs once it may be held again).
+     */
+    private boolean mayDeliver(Runnable retry) {
         if (state != ConsumerState.PROCESSING) {
-            return;
+            return false;
         }
         if (signalled()) {
             react();
-            return;
+            return false;
         }
         if (!context.coordinator().holds(shardId)) {
-            segments.addFirst(segment);
-            later(HOLD_RECHECK, () -> nextSegment(batch));
+            later(HOLD_RECHECK, retry);
+            return false;
+        }
+        return true;
+    }
+
+    private void deliverSegment(Segment segment, RecordBatch batch) {
+        if (!mayDeliver(() -> deliverSegment(segment, batch))) {
             return;
         }
         List<KinesisRecord> records = segment.records();
@@ -347,8 +460,12 @@ public final class ShardConsumer {
     }
 
     private void checkpointQuietly(KinesisRecord record) {
+        checkpointQuietly(record.sequenceNumber(), record.subSequenceNumber());
+    }
+
+    private void checkpointQuietly(String sequenceNumber, long subSequenceNumber) {
         try {
-            checkpointer.checkpoint(record.sequenceNumber(), record.subSequenceNumber());
+            checkpointer.checkpoint(sequenceNumber, subSequenceNumber);
         } catch (IllegalArgumentException e) {
             // already checkpointed at or past it: nothing to do
         }
@@ -508,10 +625,12 @@ public final class ShardConsumer {
             shutDown(); // shardEnded was already called: no second final call
             return;
         }
-        try {
-            processor.shardEnded(new ShardEndedInput(checkpointer));
-        } catch (RuntimeException e) {
-            log.warn("{} shardEnded threw", shardId, e);
+        for (RecordProcessor lane : lanes) {
+            try {
+                lane.shardEnded(new ShardEndedInput(checkpointer));
+            } catch (RuntimeException e) {
+                log.warn("{} shardEnded threw", shardId, e);
+            }
         }
         if (checkpointer.committed().isShardEnd()) {
             context.parents().finished(shardId);
@@ -548,18 +667,23 @@ public final class ShardConsumer {
             case INITIALIZING, PROCESSING -> {
                 if (lostSignal) {
                     transitionTo(ConsumerState.LEASE_LOST);
-                    try {
-                        processor.leaseLost(new LeaseLostInput());
-                    } catch (RuntimeException e) {
-                        log.warn("{} leaseLost threw", shardId, e);
+                    for (RecordProcessor lane : lanes) {
+                        try {
+                            lane.leaseLost(new LeaseLostInput());
+                        } catch (RuntimeException e) {
+                            log.warn("{} leaseLost threw", shardId, e);
+                        }
                     }
                     shutDown();
                 } else if (shutdownSignal) {
                     transitionTo(ConsumerState.SHUTDOWN_REQUESTED);
-                    try {
-                        processor.shutdownRequested(new ShutdownRequestedInput(checkpointer));
-                    } catch (RuntimeException e) {
-                        log.warn("{} shutdownRequested threw", shardId, e);
+                    for (RecordProcessor lane : lanes) {
+                        try {
+                            lane.shutdownRequested(new ShutdownRequestedInput(lanes.size() > 1
+                                    ? LaneCheckpointer.finishedOnly(shardId) : checkpointer));
+                        } catch (RuntimeException e) {
+                            log.warn("{} shutdownRequested threw", shardId, e);
+                        }
                     }
                     shutDown();
                     handedOff();

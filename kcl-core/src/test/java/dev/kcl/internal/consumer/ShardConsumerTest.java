@@ -49,9 +49,11 @@ class ShardConsumerTest {
     private final List<String> calls = new ArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private boolean checkpointAtShardEnd = true;
+    private boolean checkpointAtShutdown;
     private int shardEndedCalls;
     private LeaseCoordinator coordinator;
     private RecordProcessor replacement;
+    private int parallelism = 1;
     private java.time.InstantSource clock = java.time.InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
     private final List<dev.kcl.DeadLetter> deadLetters = new ArrayList<>();
     private java.util.function.Predicate<List<String>> failWhen = data -> false;
@@ -109,6 +111,9 @@ class ShardConsumerTest {
         @Override
         public void shutdownRequested(ShutdownRequestedInput input) {
             calls.add("shutdownRequested");
+            if (checkpointAtShutdown) {
+                input.checkpointer().checkpoint();
+            }
         }
     };
 
@@ -132,7 +137,7 @@ class ShardConsumerTest {
                 coordinator, table, new ParentGate(table, scheduler, Duration.ofMillis(500)), policy,
                 new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 3), d -> {}, new Deaggregator(),
                 Optional.empty(), Runnable::run, scheduler, dev.kcl.internal.metrics.Metrics.none(), time, "stream",
-                clock);
+                clock, parallelism);
         return new ShardConsumer(coordinator.heldLease(SHARD).orElseGet(() -> table.get(SHARD).orElseThrow()), context);
     }
 
@@ -454,5 +459,71 @@ class ShardConsumerTest {
         ShardConsumer base = consumer(StoredCheckpoint.of("TRIM_HORIZON"), policy);
         replacement = custom;
         return base;
+    }
+
+    private static KinesisRecord keyed(String key, String sequence, String data) {
+        return KinesisRecord.of(key, sequence, Instant.EPOCH, ByteBuffer.wrap(data.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    // "A".hashCode() % 3 == 2, "B" -> 0, "C" -> 1: three keys, three lanes
+    private static RecordBatch threeKeys() {
+        return batch(keyed("A", "101", "a1"), keyed("B", "102", "b1"), keyed("A", "103", "a2"), keyed("C", "104", "c1"),
+                keyed("B", "105", "b2"));
+    }
+
+    @Test
+    void lanesSplitABatchByPartitionKeyAndKeepEachKeysOrder() {
+        parallelism = 3;
+        batches.add(threeKeys());
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), RETRY);
+
+        consumer.start();
+        run(Duration.ofSeconds(1));
+
+        assertThat(calls).filteredOn(c -> c.startsWith("initialize")).hasSize(3);
+        assertThat(calls).filteredOn(c -> c.startsWith("process"))
+                .containsExactlyInAnyOrder("process [a1, a2]", "process [b1, b2]", "process [c1]");
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("105"));
+    }
+
+    @Test
+    void aFailingLaneIsRetriedAloneAndTheCheckpointStopsBeforeItsFirstUnfinishedRecord() {
+        parallelism = 3;
+        failWhen = data -> data.contains("c1");
+        batches.add(threeKeys());
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), RETRY);
+
+        consumer.start();
+        run(Duration.ofMillis(350));
+
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("103"));
+        failWhen = data -> false;
+        run(Duration.ofSeconds(1));
+        assertThat(calls).filteredOn(c -> c.startsWith("process")).containsOnly("process [a1, a2]",
+                "process [b1, b2]", "process [c1]");
+        assertThat(calls).filteredOn(c -> c.startsWith("process [a") || c.startsWith("process [b")).hasSize(2);
+        assertThat(calls).filteredOn(c -> c.equals("process [c1]")).hasSizeGreaterThan(2);
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("105"));
+    }
+
+    @Test
+    void aFailingLaneThatHoldsTheFirstRecordKeepsTheCheckpointWhereItWas() {
+        parallelism = 3;
+        failWhen = data -> data.contains("a1");
+        batches.add(threeKeys());
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), RETRY);
+
+        consumer.start();
+        run(Duration.ofMillis(350));
+
+        assertThat(calls).filteredOn(c -> c.startsWith("process [b") || c.startsWith("process [c"))
+                .containsExactlyInAnyOrder("process [b1, b2]", "process [c1]");
+        assertThat(calls).filteredOn(c -> c.equals("process [a1, a2]")).hasSizeGreaterThan(1);
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("TRIM_HORIZON"));
+        checkpointAtShutdown = true;
+        consumer.shutdownRequested();
+        run(Duration.ofMillis(200));
+        assertThat(calls).contains("shutdownRequested");
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("TRIM_HORIZON"));
     }
 }
