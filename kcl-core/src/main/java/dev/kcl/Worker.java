@@ -89,6 +89,7 @@ public final class Worker implements AutoCloseable {
     private RecordSourceFactory sources;
     private ScheduledFuture<?> syncTask;
     private ScheduledFuture<?> flushTask;
+    private ScheduledFuture<?> healthTask;
     private Metrics metrics = Metrics.none();
 
     private Worker(WorkerConfig config) {
@@ -183,6 +184,7 @@ public final class Worker implements AutoCloseable {
             long flushMillis = config.metrics().flushInterval().toMillis();
             flushTask = timer.scheduleWithFixedDelay(this::flushMetrics, flushMillis, flushMillis,
                     TimeUnit.MILLISECONDS);
+            healthTask = timer.scheduleWithFixedDelay(this::checkLeaseTable, 1, 1, TimeUnit.SECONDS);
             transitionTo(WorkerState.RUNNING, null);
         } catch (RuntimeException e) {
             stopThreads();
@@ -282,6 +284,43 @@ public final class Worker implements AutoCloseable {
         stopThreads();
         transitionTo(WorkerState.STOPPED, null);
         return clean;
+    }
+
+    /**
+     * A worker that cannot write to its lease table for the whole failover time, for a reason retrying cannot fix
+     * (the table was deleted, access was revoked), has lost its leases already: it stops and says why, rather than
+     * idling in RUNNING. It never recreates the table by itself, as the checkpoints went with it.
+     */
+    private void checkLeaseTable() {
+        coordinator.permanentFailure().ifPresent(e -> {
+            synchronized (lock) {
+                if (state != WorkerState.RUNNING) {
+                    return;
+                }
+                transitionTo(WorkerState.FAILED, new KclException("worker " + config.workerId() + " stopped: "
+                        + e.getMessage(), e));
+            }
+            log.error("worker {} stopped: {}. Its leases went to other workers or wait for them; restart it once the "
+                    + "lease table is usable (a deleted table is created again on start, without its checkpoints)",
+                    config.workerId(), e.getMessage());
+            Thread stopper = new Thread(this::stopAfterFailure, "kcl-stop-" + config.workerId());
+            stopper.start();
+        });
+    }
+
+    private void stopAfterFailure() {
+        syncTask.cancel(false);
+        flushTask.cancel(false);
+        healthTask.cancel(false);
+        coordinator.halt();
+        try {
+            consumers.allTerminated().get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn("worker {}: some processors were still busy when it stopped", config.workerId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopThreads();
     }
 
     private void flushMetrics() {

@@ -65,6 +65,10 @@ public final class LeaseCoordinator {
     private long nextHeartbeatAt;
     private long nextPollAt;
     private int heartbeatFailures;
+    private int roundsFailed;
+    /** When heartbeats began failing with an error a retry cannot fix (the table deleted, access denied). */
+    private long permanentFailureSince = NEVER;
+    private volatile LeaseTableException permanentFailure;
     private final Set<String> handoffsSignalled = new HashSet<>();
     private final Map<String, Optional<String>> shutdownSuccessors = new HashMap<>();
     private final Map<String, Release> releasing = new java.util.TreeMap<>();
@@ -163,6 +167,15 @@ public final class LeaseCoordinator {
         return sent == NEVER ? Optional.empty() : Optional.of(java.time.Duration.ofNanos(ticker.nanos() - sent));
     }
 
+    /**
+     * The error that has kept this worker from writing its heartbeat for the whole self-fencing time when retrying
+     * cannot fix it (the lease table was deleted, the credentials lost access): by then it holds no lease, and its
+     * owner should stop it and say why.
+     */
+    public Optional<LeaseTableException> permanentFailure() {
+        return Optional.ofNullable(permanentFailure);
+    }
+
     /** Whether this worker currently leads (as of its last tick). */
     public boolean isLeader() {
         return leader.isLeader();
@@ -203,14 +216,21 @@ public final class LeaseCoordinator {
         fenceIfStale(now);
         drainCompletions();
         try {
+            boolean polled = false;
             if (now - nextPollAt >= 0) {
                 nextPollAt = now + config.pollInterval().toNanos();
                 refreshOwnership(now);
+                polled = true;
             }
             leader.tick(now, heartbeatFresh(now), draining);
+            if (polled) {
+                roundsFailed = 0; // a round that read the table went through
+            }
         } catch (LeaseTableException e) {
-            log.warn("{} lease round failed ({}): {}", workerId, e.retryable() ? "will retry" : "not retryable",
-                    e.getMessage());
+            if (roundsFailed++ == 0) { // once per run of failures: a round runs every tick
+                log.warn("{} lease round failed ({}): {}", workerId, e.retryable() ? "will retry" : "not retryable",
+                        e.getMessage());
+            }
         }
     }
 
@@ -241,10 +261,20 @@ public final class LeaseCoordinator {
                 log.info("{} heartbeat succeeded again after {} failures", workerId, heartbeatFailures);
             }
             heartbeatFailures = 0;
+            permanentFailureSince = NEVER;
             revoked = false;
         } catch (LeaseTableException e) {
             if (heartbeatFailures++ == 0) {
                 log.warn("{} heartbeat failed, retrying: {}", workerId, e.getMessage());
+            }
+            if (e.retryable()) {
+                permanentFailureSince = NEVER;
+            } else if (permanentFailureSince == NEVER) {
+                permanentFailureSince = now;
+            } else if (now - permanentFailureSince >= config.selfFenceAfter().toNanos() && permanentFailure == null) {
+                log.error("{} cannot write its heartbeat for {} and retrying will not help: {}", workerId,
+                        config.selfFenceAfter(), e.getMessage());
+                permanentFailure = e;
             }
             // retry well before the self-fencing deadline
             nextHeartbeatAt = now + Math.min(config.heartbeatInterval().toNanos(), config.pollInterval().toNanos());

@@ -19,6 +19,7 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
     private final Random random;
     private volatile double faultRate;
     private volatile boolean failHeartbeats;
+    private volatile boolean heartbeatFailureRetryable = true;
     private volatile boolean down;
     final AtomicLong reads = new AtomicLong();
     final AtomicLong writes = new AtomicLong();
@@ -40,6 +41,12 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
 
     void failHeartbeats(boolean fail) {
         this.failHeartbeats = fail;
+    }
+
+    /** Heartbeats fail as when the table was deleted: a retry cannot help. */
+    void failHeartbeatsPermanently() {
+        this.heartbeatFailureRetryable = false;
+        this.failHeartbeats = true;
     }
 
     /** Every call fails, as when the network to DynamoDB is cut. */
@@ -149,7 +156,7 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
             count("PutItem heartbeat");
             writes.incrementAndGet();
             faults.incrementAndGet();
-            throw new LeaseTableException("injected heartbeat failure", true);
+            throw new LeaseTableException("injected heartbeat failure", heartbeatFailureRetryable);
         }
         write("PutItem heartbeat", () -> {
             registry.heartbeat(heartbeat);

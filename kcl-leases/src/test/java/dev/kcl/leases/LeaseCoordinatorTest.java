@@ -124,6 +124,27 @@ class LeaseCoordinatorTest {
     }
 
     @Test
+    void onlyAHeartbeatFailureThatRetryingCannotFixIsReportedAsPermanentAndOnlyAfterTheSelfFencingTime() {
+        fleet.createLeases(2);
+        FaultyLeaseTable faulty = new FaultyLeaseTable(fleet.store, fleet.store, new java.util.Random(1));
+        Fleet.Member a = fleet.start("a", faulty, faulty);
+        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 2);
+
+        // retryable failures for a long time: leases dropped, but nothing permanent
+        faulty.failHeartbeats(true);
+        fleet.run(config.selfFenceAfter().multipliedBy(3));
+        assertThat(a.coordinator.heldLeaseKeys()).isEmpty();
+        assertThat(a.coordinator.permanentFailure()).isEmpty();
+
+        // failures a retry cannot fix: reported once they have lasted the self-fencing time
+        faulty.failHeartbeatsPermanently();
+        fleet.run(config.selfFenceAfter().minusSeconds(1));
+        assertThat(a.coordinator.permanentFailure()).isEmpty();
+        fleet.run(Duration.ofSeconds(3));
+        assertThat(a.coordinator.permanentFailure()).hasValueSatisfying(e -> assertThat(e.retryable()).isFalse());
+    }
+
+    @Test
     void aPausedWorkerStopsHoldingAtOnceWhenItWakesUpAndItsWritesAreFenced() {
         fleet.createLeases(4);
         Fleet.Member a = fleet.start("a");
