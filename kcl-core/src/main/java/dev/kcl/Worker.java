@@ -148,7 +148,11 @@ public final class Worker implements AutoCloseable {
         transitionTo(WorkerState.STARTING, null);
         try {
             String streamArn = describeStream();
+            // The lease thread waits on each call: bounding the wait bounds how late a worker cut off from DynamoDB
+            // drops its leases and tells its processors (holds() already stops deliveries on time).
+            Duration margin = config.leases().selfFenceMargin();
             DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(config.dynamoDb(), config.applicationName())
+                    .callTimeout(margin.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : margin)
                     .build();
             table.ensureExists();
 

@@ -22,7 +22,8 @@ import java.time.Duration;
  * A worker in its own JVM, for tests where a crash matters: appends every delivery to a ledger file (flushed before
  * each checkpoint) and checkpoints after each batch.
  *
- * <p>Arguments: kinesis endpoint, dynamodb endpoint, stream, application, worker id, ledger file, failover seconds.
+ * <p>Arguments: kinesis endpoint, dynamodb endpoint, stream, application, worker id, ledger file, failover seconds,
+ * and optionally milliseconds each batch takes before it is written to the ledger (a slow processor).
  */
 public final class WorkerProcess {
     private WorkerProcess() {}
@@ -32,6 +33,7 @@ public final class WorkerProcess {
         URI dynamo = URI.create(args[1]);
         String id = args[4];
         Path ledger = Path.of(args[5]);
+        long batchMillis = args.length > 7 ? Long.parseLong(args[7]) : 0;
         BufferedWriter out = Files.newBufferedWriter(ledger, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         Worker worker = Worker.builder()
@@ -45,6 +47,14 @@ public final class WorkerProcess {
                 .processorFactory(shardId -> new RecordProcessor() {
                     @Override
                     public void processRecords(ProcessRecordsInput input) {
+                        if (batchMillis > 0) {
+                            try {
+                                Thread.sleep(batchMillis);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                        }
                         synchronized (out) {
                             try {
                                 for (KinesisRecord record : input.records()) {
