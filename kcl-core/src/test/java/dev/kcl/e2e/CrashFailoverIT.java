@@ -66,7 +66,7 @@ class CrashFailoverIT {
         try {
             Path file = dir.resolve(id + ".ledger");
             return !Files.exists(file) ? List.of() : Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                    .filter(line -> line.split(" ").length == 4)
+                    .filter(line -> line.split(" ").length == 5) // not a line cut short by a kill
                     .map(line -> line.split(" "))
                     .toList();
         } catch (IOException e) {

@@ -20,7 +20,8 @@ import java.time.Duration;
 
 /**
  * A worker in its own JVM, for tests where a crash matters: appends every delivery to a ledger file (flushed before
- * each checkpoint) and checkpoints after each batch.
+ * each checkpoint) and checkpoints after each batch. A ledger line is: worker, shard, sequence number, data, and the
+ * wall-clock millisecond of delivery.
  *
  * <p>Arguments: kinesis endpoint, dynamodb endpoint, stream, application, worker id, ledger file, failover seconds,
  * and optionally milliseconds each batch takes before it is written to the ledger (a slow processor).
@@ -59,7 +60,7 @@ public final class WorkerProcess {
                             try {
                                 for (KinesisRecord record : input.records()) {
                                     out.write(id + " " + shardId + " " + record.sequenceNumber() + " "
-                                            + record.dataAsString() + "\n");
+                                            + record.dataAsString() + " " + System.currentTimeMillis() + "\n");
                                 }
                                 out.flush();
                             } catch (IOException e) {

@@ -38,7 +38,11 @@ public final class FaultProxy implements AutoCloseable {
         NONE,
         /** Forwards everything after {@link #latency(Duration)} per chunk. */
         LATENCY,
-        /** Accepts connections and bytes, forwards nothing and answers nothing. */
+        /**
+         * A network partition: accepts connections and bytes but forwards nothing and answers nothing until healed;
+         * then what was held back goes through, as TCP's retransmissions would deliver it (unless the client gave up
+         * on the call meanwhile).
+         */
         BLACK_HOLE,
         /** Resets open connections and every new one at once. */
         RESET,
@@ -101,7 +105,7 @@ public final class FaultProxy implements AutoCloseable {
         return set(Fault.LATENCY);
     }
 
-    /** Swallows everything: calls hang until the client's own timeouts end them. */
+    /** Holds everything back: calls hang until healed, or until the client's own timeouts end them. */
     public FaultProxy blackHole() {
         return set(Fault.BLACK_HOLE);
     }
@@ -201,9 +205,12 @@ public final class FaultProxy implements AutoCloseable {
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                while (fault == Fault.BLACK_HOLE && !closed) {
+                    sleep(Duration.ofMillis(20)); // held back, as TCP retransmits through a partition
+                }
                 switch (fault) {
                     case BLACK_HOLE -> {
-                        continue;
+                        return; // closed while cut off
                     }
                     case RESET -> {
                         abort(from);
