@@ -106,7 +106,7 @@ public final class LocalKinesis implements AutoCloseable {
     public static final class Builder {
         private String version = KinesisMockInstallation.VERSION;
         private Path cacheDirectory;
-        private int shardLimit = 50;
+        private int shardLimit = 500;
         private int onDemandStreamCountLimit = 10;
         private Duration createStreamDuration = Duration.ofMillis(500);
         private Duration deleteStreamDuration = Duration.ofMillis(500);
@@ -133,7 +133,10 @@ public final class LocalKinesis implements AutoCloseable {
             return this;
         }
 
-        /** Total open shards the emulator allows ({@code SHARD_LIMIT}). Default 50. */
+        /**
+         * Total open shards the emulator allows ({@code SHARD_LIMIT}). Default 500, AWS's default quota in us-east-1:
+         * a test suite that creates many streams on one stack needs the room.
+         */
         public Builder shardLimit(int shardLimit) {
             this.shardLimit = requirePositive(shardLimit, "shardLimit");
             return this;
