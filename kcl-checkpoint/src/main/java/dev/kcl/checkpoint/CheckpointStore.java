@@ -39,6 +39,26 @@ public interface CheckpointStore {
         };
     }
 
+    /**
+     * Writes through the coordinator for one holding of the lease: the one with {@code counter}. If the lease leaves
+     * this worker and comes back, the new holding has a new counter and this store's writes are refused, so a consumer
+     * of the old holding that is still finishing a batch cannot checkpoint for the new one.
+     */
+    static CheckpointStore of(LeaseCoordinator coordinator, long counter) {
+        Objects.requireNonNull(coordinator, "coordinator");
+        return new CheckpointStore() {
+            @Override
+            public Optional<Lease> lease(String leaseKey) {
+                return coordinator.heldLease(leaseKey).filter(l -> l.counter() == counter);
+            }
+
+            @Override
+            public LeaseWrite update(String leaseKey, UnaryOperator<Lease> change) {
+                return coordinator.updateProgress(leaseKey, counter, change);
+            }
+        };
+    }
+
     /** Writes straight to a lease table as {@code owner}, reading the lease before each write. */
     static CheckpointStore of(LeaseTable table, String owner) {
         Objects.requireNonNull(table, "table");

@@ -235,6 +235,7 @@ public final class ShardCheckpointer implements Checkpointer {
                         .ownerSwitchesSinceCheckpoint(0)
                         .build();
         String what = (pending ? "prepared checkpoint " : "checkpoint ") + target;
+        LeaseTableException unanswered = null; // an earlier attempt whose outcome is unknown: it may have applied
         for (int attempt = 1; ; attempt++) {
             try {
                 LeaseWrite write = store.update(shardId, change);
@@ -247,7 +248,9 @@ public final class ShardCheckpointer implements Checkpointer {
                     return;
                 }
                 LeaseLostException lost = new LeaseLostException(shardId, "the lease has moved to another worker; "
-                        + what + " was not written");
+                        + what + (unanswered == null ? " was not written"
+                                : " may have been written by an earlier attempt that got no answer ("
+                                        + unanswered.getMessage() + ")"));
                 observer.failed(shardId, lost);
                 throw lost;
             } catch (LeaseTableException e) {
@@ -262,6 +265,7 @@ public final class ShardCheckpointer implements Checkpointer {
                     throw new RetryableKclException(shardId + ": " + what + " failed after " + attempt
                             + " attempts: " + e.getMessage(), e);
                 }
+                unanswered = e;
                 sleeper.sleep(backoff.delay(attempt));
             }
         }

@@ -2,6 +2,7 @@ package dev.kcl.e2e;
 
 import dev.kcl.InitialPosition;
 import dev.kcl.KinesisRecord;
+import dev.kcl.LeaseLostException;
 import dev.kcl.ProcessRecordsInput;
 import dev.kcl.RecordProcessor;
 import dev.kcl.ShardEndedInput;
@@ -29,6 +30,38 @@ import java.time.Duration;
 public final class WorkerProcess {
     private WorkerProcess() {}
 
+    /**
+     * Checkpoints a delivered batch and journals the outcome beside the ledger, one line per batch: worker, shard, first
+     * and last sequence number of the batch, its record count, the outcome ({@code ok}, {@code lost} when the lease had
+     * moved on, or the name of the exception the checkpoint failed with), and the time.
+     */
+    private static void checkpointAfterBatch(ProcessRecordsInput input, String id, String shardId,
+            BufferedWriter journal) {
+        String outcome = "ok";
+        try {
+            input.checkpointer().checkpoint();
+        } catch (LeaseLostException e) {
+            outcome = "lost";
+            throw e;
+        } catch (RuntimeException e) {
+            outcome = e.getClass().getSimpleName();
+            throw e;
+        } finally {
+            if (!input.records().isEmpty()) {
+                synchronized (journal) {
+                    try {
+                        journal.write(id + " " + shardId + " " + input.records().get(0).sequenceNumber() + " "
+                                + input.records().get(input.records().size() - 1).sequenceNumber() + " "
+                                + input.records().size() + " " + outcome + " " + System.currentTimeMillis() + "\n");
+                        journal.flush();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         URI kinesis = URI.create(args[0]);
         URI dynamo = URI.create(args[1]);
@@ -37,6 +70,8 @@ public final class WorkerProcess {
         long batchMillis = args.length > 7 ? Long.parseLong(args[7]) : 0;
         BufferedWriter out = Files.newBufferedWriter(ledger, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
+        BufferedWriter checkpoints = Files.newBufferedWriter(Path.of(args[5] + ".checkpoints"),
+                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Worker worker = Worker.builder()
                 .kinesis(AwsClients.kinesisHttp1(kinesis))
                 .dynamoDb(AwsClients.dynamoDb(dynamo))
@@ -67,7 +102,7 @@ public final class WorkerProcess {
                                 throw new UncheckedIOException(e);
                             }
                         }
-                        input.checkpointer().checkpoint();
+                        checkpointAfterBatch(input, id, shardId, checkpoints);
                     }
 
                     @Override

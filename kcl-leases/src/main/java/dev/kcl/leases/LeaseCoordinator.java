@@ -194,7 +194,17 @@ public final class LeaseCoordinator {
      */
     public LeaseWrite updateProgress(String leaseKey, UnaryOperator<Lease> change) {
         Lease expected = held.get(leaseKey);
-        if (expected == null || !heartbeatFresh(ticker.nanos())) {
+        return expected == null ? new LeaseWrite.Conflict(leaseKey) : updateProgress(leaseKey, expected.counter(), change);
+    }
+
+    /**
+     * Like {@link #updateProgress(String, UnaryOperator)}, for one holding of the lease only: the one with this
+     * counter. A consumer of an earlier holding (the lease went elsewhere and came back to this worker meanwhile)
+     * gets a {@link LeaseWrite.Conflict}, so what it does late cannot pass for the new holding's progress.
+     */
+    public LeaseWrite updateProgress(String leaseKey, long counter, UnaryOperator<Lease> change) {
+        Lease expected = held.get(leaseKey);
+        if (expected == null || expected.counter() != counter || !heartbeatFresh(ticker.nanos())) {
             return new LeaseWrite.Conflict(leaseKey);
         }
         LeaseWrite write = table.updateProgress(expected, change.apply(expected));
@@ -203,7 +213,6 @@ public final class LeaseCoordinator {
                     (k, current) -> current.counter() == expected.counter() ? applied.stored() : current);
         } else {
             // The counter moves only with ownership, so the lease moved: drop this holding (not a newer one).
-            long counter = expected.counter();
             scheduler.execute(() -> loseLease(leaseKey, counter, "a fenced write was rejected: the lease moved"));
         }
         return write;

@@ -225,6 +225,32 @@ class LeaseCoordinatorTest {
     }
 
     @Test
+    void aWriteForAnEarlierHoldingIsRefusedOnceTheLeaseHasGoneAndComeBack() {
+        fleet.createLeases(1);
+        Fleet.Member a = fleet.start("a");
+        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 1);
+        String key = "shardId-000000000000";
+        long firstHolding = a.coordinator.heldLease(key).orElseThrow().counter();
+
+        // The lease goes to another worker and comes back before a's consumer of the first holding has finished
+        Lease held = fleet.store.get(key).orElseThrow();
+        assertThat(fleet.store.assign(held, "x").applied()).isTrue();
+        assertThat(fleet.store.assign(fleet.store.get(key).orElseThrow(), "a").applied()).isTrue();
+        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLease(key)
+                .map(l -> l.counter() != firstHolding).orElse(false));
+        long secondHolding = a.coordinator.heldLease(key).orElseThrow().counter();
+
+        LeaseWrite late = a.coordinator.updateProgress(key, firstHolding,
+                l -> l.toBuilder().checkpoint(StoredCheckpoint.of("42")).build());
+        LeaseWrite current = a.coordinator.updateProgress(key, secondHolding,
+                l -> l.toBuilder().checkpoint(StoredCheckpoint.of("7")).build());
+
+        assertThat(late).isInstanceOf(LeaseWrite.Conflict.class);
+        assertThat(current.applied()).isTrue();
+        assertThat(fleet.store.get(key).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("7"));
+    }
+
+    @Test
     void finishedLeasesAreNotAssigned() {
         InMemoryLeaseTable store = fleet.store;
         store.create(Lease.create("done", StoredCheckpoint.of(StoredCheckpoint.SHARD_END), java.util.Set.of()));

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.ScalingType;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
@@ -154,6 +155,16 @@ public final class StreamAdmin {
     public void merge(String stream, String shardId, String adjacentShardId) {
         join(kinesis.mergeShards(
                 b -> b.streamName(stream).shardToMerge(shardId).adjacentShardToMerge(adjacentShardId)));
+        awaitActive(stream);
+    }
+
+    /**
+     * Changes the number of open shards with uniform scaling (the service splits or merges as needed; the target must lie
+     * between half and double the current count) and waits until the stream is ACTIVE again.
+     */
+    public void updateShardCount(String stream, int targetShardCount) {
+        join(kinesis.updateShardCount(b -> b.streamName(stream).targetShardCount(targetShardCount)
+                .scalingType(ScalingType.UNIFORM_SCALING)));
         awaitActive(stream);
     }
 

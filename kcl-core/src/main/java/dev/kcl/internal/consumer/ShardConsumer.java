@@ -157,7 +157,7 @@ public final class ShardConsumer {
                 all.add(context.processors().create(shardId));
             }
             lanes = List.copyOf(all);
-            checkpointer = new ShardCheckpointer(shardId, start, CheckpointStore.of(context.coordinator()),
+            checkpointer = new ShardCheckpointer(shardId, start, CheckpointStore.of(context.coordinator(), lease.counter()),
                     context.checkpointBackoff(), context.sleeper(), new CheckpointObserver() {
                         @Override
                         public void written(String shard) {
@@ -599,7 +599,7 @@ public final class ShardConsumer {
             }
             Set<String> ids = children.stream().map(ChildShard::shardId).collect(Collectors.toSet());
             if (!ids.isEmpty()) {
-                LeaseWrite write = context.coordinator().updateProgress(shardId,
+                LeaseWrite write = context.coordinator().updateProgress(shardId, lease.counter(),
                         l -> l.toBuilder().childShardIds(ids).build());
                 if (!write.applied()) {
                     lostSignal = true;
