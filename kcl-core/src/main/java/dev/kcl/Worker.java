@@ -153,6 +153,7 @@ public final class Worker implements AutoCloseable {
             Duration margin = config.leases().selfFenceMargin();
             DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(config.dynamoDb(), config.applicationName())
                     .callTimeout(margin.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : margin)
+                    .failoverTime(config.leases().failoverTime())
                     .build();
             table.ensureExists();
 

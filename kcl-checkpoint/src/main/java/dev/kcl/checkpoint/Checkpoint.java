@@ -73,15 +73,15 @@ public sealed interface Checkpoint {
         if (this instanceof Latest) {
             return StoredCheckpoint.of(LATEST);
         }
-        if (this instanceof AtTimestamp) {
-            return StoredCheckpoint.of(AT_TIMESTAMP); // KCL stores only the sentinel; the time is configuration
+        if (this instanceof AtTimestamp at) {
+            return StoredCheckpoint.atTimestamp(at.timestamp()); // KCL reads the sentinel and ignores the time
         }
         return StoredCheckpoint.of(SHARD_END);
     }
 
     /**
      * Reads a stored checkpoint. KCL stores {@code AT_TIMESTAMP} without the time, which is the application's
-     * configured initial position; {@code initialTimestamp} supplies it.
+     * configured initial position; {@code initialTimestamp} supplies it unless the lease stores a time of its own.
      *
      * @throws IllegalArgumentException if the stored value is neither a sequence number nor a known sentinel, or is
      *     {@code AT_TIMESTAMP} with no initial timestamp given
@@ -99,8 +99,9 @@ public sealed interface Checkpoint {
             case SHARD_END:
                 return new ShardEnd();
             case AT_TIMESTAMP:
-                return new AtTimestamp(initialTimestamp.orElseThrow(() -> new IllegalArgumentException(
-                        "the lease starts AT_TIMESTAMP but no initial timestamp is configured")));
+                return new AtTimestamp(stored.timestamp().or(() -> initialTimestamp).orElseThrow(
+                        () -> new IllegalArgumentException(
+                                "the lease starts AT_TIMESTAMP but no initial timestamp is configured")));
             default:
                 throw new IllegalArgumentException("not a checkpoint: '" + value + "'");
         }

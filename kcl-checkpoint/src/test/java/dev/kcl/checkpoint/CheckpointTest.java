@@ -21,8 +21,22 @@ class CheckpointTest {
             assertThat(Checkpoint.fromStored(checkpoint.toStored(), Optional.of(at))).isEqualTo(checkpoint);
         }
         assertThat(new Checkpoint.TrimHorizon().toStored()).isEqualTo(StoredCheckpoint.of("TRIM_HORIZON"));
-        assertThat(new Checkpoint.AtTimestamp(at).toStored()).isEqualTo(StoredCheckpoint.of("AT_TIMESTAMP"));
+        assertThat(new Checkpoint.AtTimestamp(at).toStored()).isEqualTo(StoredCheckpoint.atTimestamp(at));
+        assertThat(new Checkpoint.AtTimestamp(at).toStored().sequenceNumber()).isEqualTo("AT_TIMESTAMP");
         assertThat(Checkpoint.After.of(SEQ, 7).toStored()).isEqualTo(new StoredCheckpoint(SEQ, 7));
+    }
+
+    @Test
+    void aTimeStoredWithTheLeaseWinsOverTheConfiguredOne() {
+        Instant configured = Instant.parse("2026-01-01T00:00:00Z");
+        Instant stored = Instant.parse("2026-11-21T09:30:00Z");
+
+        assertThat(Checkpoint.fromStored(StoredCheckpoint.atTimestamp(stored), Optional.of(configured)))
+                .isEqualTo(new Checkpoint.AtTimestamp(stored));
+        assertThat(Checkpoint.fromStored(StoredCheckpoint.atTimestamp(stored), Optional.empty()))
+                .isEqualTo(new Checkpoint.AtTimestamp(stored));
+        assertThat(Checkpoint.fromStored(StoredCheckpoint.of("AT_TIMESTAMP"), Optional.of(configured)))
+                .isEqualTo(new Checkpoint.AtTimestamp(configured));
     }
 
     @Test

@@ -50,6 +50,13 @@ public interface LeaseTable {
      */
     LeaseWrite updateProgress(Lease expected, Lease updated);
 
+    /**
+     * An operator's reset: sets the checkpoint and takes the lease from its owner in one fenced write. The owner is
+     * removed, the counter incremented, and the pending checkpoint and any handoff cleared, so a worker still holding
+     * the lease stops (its next write is refused) and whoever gets it next starts from {@code checkpoint}.
+     */
+    LeaseWrite resetCheckpoint(Lease expected, StoredCheckpoint checkpoint);
+
     /** Deletes the lease if it still has {@code expected}'s counter. */
     boolean delete(Lease expected);
 }

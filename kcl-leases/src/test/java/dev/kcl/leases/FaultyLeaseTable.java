@@ -145,6 +145,11 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
     }
 
     @Override
+    public LeaseWrite resetCheckpoint(Lease expected, StoredCheckpoint checkpoint) {
+        return write("UpdateItem reset", () -> table.resetCheckpoint(expected, checkpoint));
+    }
+
+    @Override
     public boolean delete(Lease expected) {
         return write("DeleteItem lease", () -> table.delete(expected));
     }

@@ -184,6 +184,45 @@ public abstract class LeaseTableContract {
     }
 
     @Test
+    void aResetMovesTheCheckpointAndTakesTheLeaseFromItsOwnerInOneFencedWrite() {
+        Lease held = applied(leases().assign(created("shard-0"), "a"));
+        held = applied(leases().updateProgress(held, held.toBuilder()
+                .checkpoint(StoredCheckpoint.of("500"))
+                .pendingCheckpoint(Optional.of(StoredCheckpoint.of("600")))
+                .build()));
+        held = applied(leases().markHandoff(held, "b"));
+
+        Lease reset = applied(leases().resetCheckpoint(held, StoredCheckpoint.of("TRIM_HORIZON")));
+
+        assertThat(reset.owner()).isEmpty();
+        assertThat(reset.counter()).isEqualTo(held.counter() + 1);
+        assertThat(reset.checkpoint()).contains(StoredCheckpoint.of("TRIM_HORIZON"));
+        assertThat(reset.pendingCheckpoint()).isEmpty();
+        assertThat(reset.handoffTo()).isEmpty();
+        assertThat(reset.ownerSwitchesSinceCheckpoint()).isZero();
+        assertThat(leases().get("shard-0")).contains(reset);
+        // the old owner's progress is refused, and so is a second reset from the same snapshot
+        Lease stale = held;
+        assertThat(leases().updateProgress(stale, stale.toBuilder().checkpoint(StoredCheckpoint.of("700")).build()))
+                .isInstanceOf(LeaseWrite.Conflict.class);
+        assertThat(leases().resetCheckpoint(stale, StoredCheckpoint.of("LATEST"))).isInstanceOf(LeaseWrite.Conflict.class);
+    }
+
+    @Test
+    void anAtTimestampCheckpointKeepsItsTime() {
+        java.time.Instant at = java.time.Instant.parse("2026-11-21T09:30:00.123Z");
+        Lease reset = applied(leases().resetCheckpoint(created("shard-0"), StoredCheckpoint.atTimestamp(at)));
+
+        assertThat(reset.checkpoint()).contains(StoredCheckpoint.atTimestamp(at));
+        assertThat(leases().get("shard-0").orElseThrow().checkpoint().orElseThrow().timestamp()).contains(at);
+        // a checkpoint that moves on drops the time
+        Lease mine = applied(leases().assign(reset, "a"));
+        Lease moved = applied(leases().updateProgress(mine, mine.toBuilder().checkpoint(StoredCheckpoint.of("42")).build()));
+        assertThat(leases().get("shard-0")).contains(moved);
+        assertThat(moved.checkpoint().orElseThrow().timestamp()).isEmpty();
+    }
+
+    @Test
     void findsLeasesByOwner() {
         applied(leases().assign(created("shard-0"), "a"));
         applied(leases().assign(created("shard-1"), "b"));

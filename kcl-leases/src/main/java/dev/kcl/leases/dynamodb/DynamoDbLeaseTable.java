@@ -32,10 +32,14 @@ import dev.kcl.leases.LeaderLock;
 import dev.kcl.leases.Lease;
 import dev.kcl.leases.LeaseTable;
 import dev.kcl.leases.LeaseWrite;
+import dev.kcl.leases.StoredCheckpoint;
 import dev.kcl.leases.WorkerRegistry;
+import dev.kcl.leases.WorkerStatus;
 import dev.kcl.time.Sleeper;
 import dev.kcl.time.Ticker;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -74,12 +78,16 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
     private final DynamoDbAsyncClient dynamo;
     private final String table;
     private final Duration callTimeout;
+    private final Clock clock;
+    private final Optional<Duration> failoverTime;
     private final TableSetup setup;
 
     private DynamoDbLeaseTable(Builder builder) {
         this.dynamo = builder.dynamo;
         this.table = builder.table;
         this.callTimeout = builder.callTimeout;
+        this.clock = builder.clock;
+        this.failoverTime = Optional.ofNullable(builder.failoverTime);
         this.setup = new TableSetup(dynamo, table, builder.activeTimeout, builder.ticker, builder.sleeper,
                 this::call);
     }
@@ -101,23 +109,33 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
     @Override
     public List<Lease> listLeases() {
         List<Lease> leases = new ArrayList<>();
+        for (Map<String, AttributeValue> item : scan("attribute_not_exists(#type) OR #type = :type",
+                s(LeaseAttributes.ENTITY_LEASE))) {
+            leases.add(LeaseItemCodec.fromItem(item));
+        }
+        return leases;
+    }
+
+    /** Every item, read consistently, that {@code filter} keeps: {@code #type} is entityType, {@code :type} is value. */
+    private List<Map<String, AttributeValue>> scan(String filter, AttributeValue type) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             ScanRequest.Builder request = ScanRequest.builder()
                     .tableName(table)
                     .consistentRead(true)
-                    .filterExpression("attribute_not_exists(#type) OR #type = :lease")
+                    .filterExpression(filter)
                     .expressionAttributeNames(Map.of("#type", ENTITY_TYPE))
-                    .expressionAttributeValues(Map.of(":lease", s(LeaseAttributes.ENTITY_LEASE)));
+                    .expressionAttributeValues(Map.of(":type", type));
             if (start != null) {
                 request.exclusiveStartKey(start);
             }
             ScanResponse response = call("Scan", dynamo.scan(request.build()));
-            response.items().forEach(item -> leases.add(LeaseItemCodec.fromItem(item)));
+            items.addAll(response.items());
             start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                     ? response.lastEvaluatedKey() : null;
         } while (start != null);
-        return leases;
+        return items;
     }
 
     @Override
@@ -201,9 +219,7 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
                     "updateProgress cannot change the key, owner or counter: " + expected + " -> " + updated);
         }
         Update update = new Update().set(OWNER_SWITCHES, n(updated.ownerSwitchesSinceCheckpoint()));
-        updated.checkpoint().ifPresentOrElse(
-                c -> update.set(CHECKPOINT, s(c.sequenceNumber())).set(CHECKPOINT_SUB_SEQUENCE, n(c.subSequenceNumber())),
-                () -> update.remove(CHECKPOINT).remove(CHECKPOINT_SUB_SEQUENCE));
+        setCheckpoint(update, updated.checkpoint());
         updated.pendingCheckpoint().ifPresentOrElse(
                 c -> update.set(PENDING_CHECKPOINT, s(c.sequenceNumber()))
                         .set(PENDING_CHECKPOINT_SUB_SEQUENCE, n(c.subSequenceNumber())),
@@ -215,6 +231,32 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
         }
         updated.throughputKBps().ifPresentOrElse(t -> update.set(THROUGHPUT_KBPS, n(t)),
                 () -> update.remove(THROUGHPUT_KBPS));
+        return conditionalUpdate(expected, update);
+    }
+
+    private static void setCheckpoint(Update update, Optional<StoredCheckpoint> checkpoint) {
+        checkpoint.ifPresentOrElse(
+                c -> update.set(CHECKPOINT, s(c.sequenceNumber())).set(CHECKPOINT_SUB_SEQUENCE, n(c.subSequenceNumber())),
+                () -> update.remove(CHECKPOINT).remove(CHECKPOINT_SUB_SEQUENCE));
+        checkpoint.flatMap(StoredCheckpoint::timestamp).ifPresentOrElse(
+                t -> update.set(LeaseAttributes.CHECKPOINT_TIMESTAMP, n(t.toEpochMilli())),
+                () -> update.remove(LeaseAttributes.CHECKPOINT_TIMESTAMP));
+    }
+
+    @Override
+    public LeaseWrite resetCheckpoint(Lease expected, StoredCheckpoint checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        Update update = new Update()
+                .set(LEASE_COUNTER, n(expected.counter() + 1))
+                .set(OWNER_SWITCHES, n(0))
+                .remove(LEASE_OWNER)
+                .remove(PENDING_CHECKPOINT)
+                .remove(PENDING_CHECKPOINT_SUB_SEQUENCE)
+                .remove("pendingCheckpointState") // KCL's application state of the pending checkpoint
+                .remove(HANDOFF_TO)
+                .remove(CHECKPOINT_OWNER)
+                .remove(CHECKPOINT_OWNER_TIMEOUT);
+        setCheckpoint(update, Optional.of(checkpoint));
         return conditionalUpdate(expected, update);
     }
 
@@ -234,12 +276,39 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
 
     @Override
     public void heartbeat(Heartbeat heartbeat) {
-        call("PutItem", dynamo.putItem(b -> b.tableName(table).item(Map.of(
-                LEASE_KEY, s(workerKey(heartbeat.workerId())),
-                ENTITY_TYPE, s(ENTITY_WORKER),
-                WORKER_ID, s(heartbeat.workerId()),
-                HEARTBEAT_COUNTER, n(heartbeat.counter()),
-                DRAINING, AttributeValue.fromBool(heartbeat.draining())))));
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(LEASE_KEY, s(workerKey(heartbeat.workerId())));
+        item.put(ENTITY_TYPE, s(ENTITY_WORKER));
+        item.put(WORKER_ID, s(heartbeat.workerId()));
+        item.put(HEARTBEAT_COUNTER, n(heartbeat.counter()));
+        item.put(DRAINING, AttributeValue.fromBool(heartbeat.draining()));
+        item.put(LeaseAttributes.HEARTBEAT_AT, n(clock.millis()));
+        failoverTime.ifPresent(f -> item.put(LeaseAttributes.FAILOVER_MILLIS, n(f.toMillis())));
+        call("PutItem", dynamo.putItem(b -> b.tableName(table).item(item)));
+    }
+
+    /**
+     * Every worker's heartbeat item, read consistently with one scan: for operators' tools, which look once. The
+     * library itself finds workers through the index and judges them by their counters.
+     */
+    public List<WorkerStatus> workerStatuses() {
+        List<WorkerStatus> workers = new ArrayList<>();
+        for (Map<String, AttributeValue> item : scan("#type = :type", s(ENTITY_WORKER))) {
+            workers.add(new WorkerStatus(item.get(WORKER_ID).s(),
+                    LeaseItemCodec.longValue(item, HEARTBEAT_COUNTER),
+                    item.containsKey(DRAINING) && Boolean.TRUE.equals(item.get(DRAINING).bool()),
+                    LeaseItemCodec.number(item, LeaseAttributes.HEARTBEAT_AT)
+                            .map(ms -> Instant.ofEpochMilli(ms.longValue())),
+                    LeaseItemCodec.number(item, LeaseAttributes.FAILOVER_MILLIS)
+                            .map(ms -> Duration.ofMillis(ms.longValue()))));
+        }
+        workers.sort(java.util.Comparator.comparing(WorkerStatus::workerId));
+        return workers;
+    }
+
+    /** True if the table exists (in any state); never creates it. */
+    public boolean exists() {
+        return setup.exists();
     }
 
     @Override
@@ -466,6 +535,8 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
         private Duration activeTimeout = Duration.ofMinutes(5);
         private Ticker ticker = Ticker.system();
         private Sleeper sleeper = Sleeper.system();
+        private Clock clock = Clock.systemUTC();
+        private Duration failoverTime;
 
         private Builder(DynamoDbAsyncClient dynamo, String table) {
             this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
@@ -497,6 +568,24 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
         /** How to wait between table status checks. Default: sleeping on the system clock. */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /**
+         * The wall clock stamped on heartbeat items for operators (liveness never reads it). Default: the system
+         * clock.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The failover time of the worker heartbeating through this table, written on its heartbeat item so that
+         * operators' tools can tell a live worker from a gone one. Default: not written.
+         */
+        public Builder failoverTime(Duration failoverTime) {
+            this.failoverTime = positive(failoverTime, "failoverTime");
             return this;
         }
 

@@ -26,6 +26,8 @@ final class LeaseAttributes {
     static final String CHECKPOINT_OWNER_TIMEOUT = "checkpointOwnerTimeoutTimestampMillis";
     // Lease items: kcl's own.
     static final String HANDOFF_TO = "handoffTo";
+    /** With checkpoint AT_TIMESTAMP: the time to start at, epoch milliseconds (KCL takes it from configuration). */
+    static final String CHECKPOINT_TIMESTAMP = "checkpointTimestamp";
 
     // Heartbeat and leader items.
     static final String ENTITY_TYPE = "entityType";
@@ -36,6 +38,10 @@ final class LeaseAttributes {
     static final String WORKER_ID = "workerId";
     static final String HEARTBEAT_COUNTER = "heartbeatCounter";
     static final String DRAINING = "draining";
+    /** The writer's wall-clock time of a heartbeat, epoch milliseconds: for operators only, never for liveness. */
+    static final String HEARTBEAT_AT = "heartbeatAt";
+    /** The failover time of the worker that wrote a heartbeat, in milliseconds: for operators. */
+    static final String FAILOVER_MILLIS = "failoverMillis";
     static final String LEADER_ID = "leaderId";
     static final String LEADER_TERM = "leaderTerm";
 

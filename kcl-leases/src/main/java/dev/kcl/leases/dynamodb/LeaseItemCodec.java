@@ -39,6 +39,7 @@ final class LeaseItemCodec {
         lease.checkpoint().ifPresent(c -> {
             item.put(CHECKPOINT, s(c.sequenceNumber()));
             item.put(CHECKPOINT_SUB_SEQUENCE, n(c.subSequenceNumber()));
+            c.timestamp().ifPresent(t -> item.put(LeaseAttributes.CHECKPOINT_TIMESTAMP, n(t.toEpochMilli())));
         });
         lease.pendingCheckpoint().ifPresent(c -> {
             item.put(PENDING_CHECKPOINT, s(c.sequenceNumber()));
@@ -67,7 +68,7 @@ final class LeaseItemCodec {
         return Lease.builder(key)
                 .owner(owner)
                 .counter(longValue(item, LEASE_COUNTER))
-                .checkpoint(checkpoint(item, CHECKPOINT, CHECKPOINT_SUB_SEQUENCE))
+                .checkpoint(checkpoint(item, CHECKPOINT, CHECKPOINT_SUB_SEQUENCE).map(c -> withTimestamp(c, item)))
                 .pendingCheckpoint(checkpoint(item, PENDING_CHECKPOINT, PENDING_CHECKPOINT_SUB_SEQUENCE))
                 .ownerSwitchesSinceCheckpoint(longValue(item, OWNER_SWITCHES))
                 .parentShardIds(stringSet(item, PARENT_SHARD_IDS))
@@ -77,6 +78,15 @@ final class LeaseItemCodec {
                 .handoffTo(owner.isPresent() ? string(item, HANDOFF_TO) : Optional.empty())
                 .throughputKBps(number(item, THROUGHPUT_KBPS))
                 .build();
+    }
+
+    /** An AT_TIMESTAMP checkpoint with kcl's stored time, if there is one. */
+    private static StoredCheckpoint withTimestamp(StoredCheckpoint checkpoint, Map<String, AttributeValue> item) {
+        AttributeValue millis = item.get(LeaseAttributes.CHECKPOINT_TIMESTAMP);
+        if (!StoredCheckpoint.AT_TIMESTAMP.equals(checkpoint.sequenceNumber()) || millis == null || millis.n() == null) {
+            return checkpoint;
+        }
+        return StoredCheckpoint.atTimestamp(java.time.Instant.ofEpochMilli(Long.parseLong(millis.n())));
     }
 
     private static Optional<StoredCheckpoint> checkpoint(Map<String, AttributeValue> item, String sequence,

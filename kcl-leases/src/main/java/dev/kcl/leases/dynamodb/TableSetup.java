@@ -132,6 +132,10 @@ final class TableSetup {
         }
     }
 
+    boolean exists() {
+        return describe().isPresent();
+    }
+
     private Optional<TableDescription> describe() {
         try {
             return Optional.of(caller.call("DescribeTable", dynamo.describeTable(b -> b.tableName(table))).table());

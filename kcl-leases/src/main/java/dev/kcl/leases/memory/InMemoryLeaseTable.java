@@ -5,6 +5,7 @@ import dev.kcl.leases.LeaderLock;
 import dev.kcl.leases.Lease;
 import dev.kcl.leases.LeaseTable;
 import dev.kcl.leases.LeaseWrite;
+import dev.kcl.leases.StoredCheckpoint;
 import dev.kcl.leases.WorkerRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -84,6 +85,16 @@ public final class InMemoryLeaseTable implements LeaseTable, WorkerRegistry {
                 .ownerSwitchesSinceCheckpoint(updated.ownerSwitchesSinceCheckpoint())
                 .childShardIds(updated.childShardIds())
                 .throughputKBps(updated.throughputKBps())
+                .build());
+    }
+
+    @Override
+    public synchronized LeaseWrite resetCheckpoint(Lease expected, StoredCheckpoint checkpoint) {
+        java.util.Objects.requireNonNull(checkpoint, "checkpoint");
+        return replaceIfCurrent(expected, current -> current.released().toBuilder()
+                .checkpoint(Optional.of(checkpoint))
+                .pendingCheckpoint(Optional.empty())
+                .ownerSwitchesSinceCheckpoint(0)
                 .build());
     }
 
