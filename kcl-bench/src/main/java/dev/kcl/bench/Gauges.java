@@ -1,0 +1,116 @@
+package dev.kcl.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * What a bench worker JVM measures of itself, and the {@code STATUS key=value ...} line it prints: records delivered,
+ * time since the consumer started and of the last delivery, process CPU time since then, heap, RSS, threads,
+ * propagation latencies, and DynamoDB calls by operation.
+ */
+final class Gauges {
+    static final AtomicLong delivered = new AtomicLong();
+    static final AtomicLong lastDeliveryNanos = new AtomicLong();
+    static final Map<String, AtomicLong> dynamoCalls = new ConcurrentHashMap<>();
+    static final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    private static volatile long startedNanos;
+    private static volatile long cpuAtStart;
+
+    private Gauges() {}
+
+    /** The consumer starts now: time and CPU are counted from here. */
+    static void started() {
+        cpuAtStart = cpuNanos();
+        startedNanos = System.nanoTime();
+    }
+
+    /** A batch was delivered; data of the form {@code t=<epoch millis>} counts toward the latencies. */
+    static void delivered(List<String> data) {
+        long now = System.currentTimeMillis();
+        for (String d : data) {
+            if (d.startsWith("t=")) {
+                latencies.add(now - Long.parseLong(d.substring(2)));
+            }
+        }
+        delivered.addAndGet(data.size());
+        lastDeliveryNanos.set(System.nanoTime());
+    }
+
+    static void dynamoCall(String operation) {
+        dynamoCalls.computeIfAbsent(operation, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Prints a status line every second, from a daemon thread. */
+    static void reportEverySecond() {
+        Thread reporter = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                status();
+            }
+        }, "bench-status");
+        reporter.setDaemon(true);
+        reporter.start();
+    }
+
+    static synchronized void status() {
+        long last = lastDeliveryNanos.get();
+        List<Long> sorted;
+        synchronized (latencies) {
+            sorted = new ArrayList<>(latencies);
+        }
+        Collections.sort(sorted);
+        Map<String, Long> calls = new TreeMap<>();
+        dynamoCalls.forEach((op, n) -> calls.put(op, n.get()));
+        var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        System.out.println("STATUS delivered=" + delivered.get()
+                + " sinceStartMs=" + (System.nanoTime() - startedNanos) / 1_000_000
+                + " lastDeliveryMs=" + (last == 0 ? -1 : (last - startedNanos) / 1_000_000)
+                + " cpuMs=" + (cpuNanos() - cpuAtStart) / 1_000_000
+                + " heapUsed=" + heap.getUsed()
+                + " heapCommitted=" + heap.getCommitted()
+                + " rssKb=" + rssKb()
+                + " threads=" + Thread.activeCount()
+                + " latencies=" + sorted.size()
+                + " p50=" + percentile(sorted, 0.50)
+                + " p99=" + percentile(sorted, 0.99)
+                + " dynamo=" + calls.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                        .collect(Collectors.joining(",")));
+        System.out.flush();
+    }
+
+    private static long percentile(List<Long> sorted, double p) {
+        return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * p)));
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Resident set size from /proc (Linux); -1 elsewhere. */
+    private static long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception e) {
+            // not Linux
+        }
+        return -1;
+    }
+}
