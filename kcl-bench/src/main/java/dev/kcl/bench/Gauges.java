@@ -14,12 +14,13 @@ import java.util.stream.Collectors;
 
 /**
  * What a bench worker JVM measures of itself, and the {@code STATUS key=value ...} line it prints: records delivered,
- * time since the consumer started and of the last delivery, process CPU time since then, heap, RSS, threads,
+ * time since the consumer started and of the first and last delivery, process CPU time since then, heap, RSS, threads,
  * propagation latencies, and DynamoDB calls by operation.
  */
 final class Gauges {
     static final AtomicLong delivered = new AtomicLong();
     static final AtomicLong lastDeliveryNanos = new AtomicLong();
+    static final AtomicLong firstDeliveryNanos = new AtomicLong();
     static final Map<String, AtomicLong> dynamoCalls = new ConcurrentHashMap<>();
     static final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     private static volatile long startedNanos;
@@ -42,7 +43,9 @@ final class Gauges {
             }
         }
         delivered.addAndGet(data.size());
-        lastDeliveryNanos.set(System.nanoTime());
+        long at = System.nanoTime();
+        firstDeliveryNanos.compareAndSet(0, at);
+        lastDeliveryNanos.set(at);
     }
 
     static void dynamoCall(String operation) {
@@ -67,6 +70,7 @@ final class Gauges {
 
     static synchronized void status() {
         long last = lastDeliveryNanos.get();
+        long first = firstDeliveryNanos.get();
         List<Long> sorted;
         synchronized (latencies) {
             sorted = new ArrayList<>(latencies);
@@ -77,6 +81,7 @@ final class Gauges {
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         System.out.println("STATUS delivered=" + delivered.get()
                 + " sinceStartMs=" + (System.nanoTime() - startedNanos) / 1_000_000
+                + " firstDeliveryMs=" + (first == 0 ? -1 : (first - startedNanos) / 1_000_000)
                 + " lastDeliveryMs=" + (last == 0 ? -1 : (last - startedNanos) / 1_000_000)
                 + " cpuMs=" + (cpuNanos() - cpuAtStart) / 1_000_000
                 + " heapUsed=" + heap.getUsed()

@@ -204,7 +204,14 @@ public final class LeaseCoordinator {
      */
     public LeaseWrite updateProgress(String leaseKey, long counter, UnaryOperator<Lease> change) {
         Lease expected = held.get(leaseKey);
-        if (expected == null || expected.counter() != counter || !heartbeatFresh(ticker.nanos())) {
+        if (expected == null || expected.counter() != counter) {
+            return new LeaseWrite.Conflict(leaseKey);
+        }
+        if (!heartbeatFresh(ticker.nanos())) {
+            // This worker cannot prove it still owns the lease, so the write is refused as if the lease had moved and
+            // the caller's consumer stops. Drop the holding as well: once the heartbeat is back, the lease is gained
+            // afresh (a new consumer from the stored checkpoint) instead of staying held with no consumer.
+            scheduler.execute(() -> loseLease(leaseKey, counter, "a progress write was refused: the heartbeat is stale"));
             return new LeaseWrite.Conflict(leaseKey);
         }
         LeaseWrite write = table.updateProgress(expected, change.apply(expected));

@@ -251,6 +251,31 @@ class LeaseCoordinatorTest {
     }
 
     @Test
+    void aProgressWriteRefusedForAStaleHeartbeatDropsTheHoldingSoTheLeaseIsGainedAfreshLater() {
+        fleet.createLeases(1);
+        Fleet.Member a = fleet.start("a");
+        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 1);
+        String key = "shardId-000000000000";
+        long counter = a.coordinator.heldLease(key).orElseThrow().counter();
+        long gainedBefore = a.listener.count("gained");
+
+        // a's lease thread stalls past the self-fencing time, and a processor checkpoints meanwhile: refused
+        a.pause();
+        fleet.run(Duration.ofSeconds(10));
+        LeaseWrite refused = a.coordinator.updateProgress(key, counter,
+                l -> l.toBuilder().checkpoint(StoredCheckpoint.of("42")).build());
+        assertThat(refused).isInstanceOf(LeaseWrite.Conflict.class);
+
+        // once the lease thread runs again (its heartbeat goes through at once), the refused holding is dropped and
+        // the lease, still this worker's in the table, is gained afresh: its consumer is started again
+        a.resume();
+        fleet.runUntil(Duration.ofSeconds(10), () -> a.listener.count("gained") > gainedBefore);
+        assertThat(a.listener.count("lost")).isEqualTo(1);
+        assertThat(a.coordinator.holds(key)).isTrue();
+        assertThat(fleet.store.get(key).orElseThrow().checkpoint()).isNotEqualTo(java.util.Optional.of(StoredCheckpoint.of("42")));
+    }
+
+    @Test
     void finishedLeasesAreNotAssigned() {
         InMemoryLeaseTable store = fleet.store;
         store.create(Lease.create("done", StoredCheckpoint.of(StoredCheckpoint.SHARD_END), java.util.Set.of()));
