@@ -1,5 +1,6 @@
 package dev.kcl;
 
+import dev.kcl.time.WallClock;
 import dev.kcl.aws.AwsErrors;
 import dev.kcl.aws.CloudWatchMetricsSink;
 import dev.kcl.aws.KinesisShardDirectory;
@@ -450,7 +451,7 @@ public final class Worker implements AutoCloseable {
         private CloudWatchAsyncClient cloudWatch;
         private MetricsConfig metrics = MetricsConfig.defaults();
         private MetricsSink metricsSink;
-        private InstantSource clock = InstantSource.system();
+        private InstantSource clock = WallClock.system();
         private int parallelism = 1;
 
         private Builder() {}

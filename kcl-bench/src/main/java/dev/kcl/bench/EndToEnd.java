@@ -115,12 +115,12 @@ public final class EndToEnd {
         for (int i = 0; i < total; i += perRecord) {
             byte[] data;
             if (perRecord == 1) {
-                data = String.format("d%099d", i).getBytes(StandardCharsets.UTF_8);
+                data = String.format(Locale.ROOT, "d%099d", i).getBytes(StandardCharsets.UTF_8);
             } else {
                 List<KplAggregator.UserRecord> users = new ArrayList<>();
                 for (int j = i; j < Math.min(total, i + perRecord); j++) {
                     // as the KPL aggregates: user records bound for one shard (here, one partition key)
-                    users.add(KplAggregator.UserRecord.of("k" + i, String.format("d%099d", j)));
+                    users.add(KplAggregator.UserRecord.of("k" + i, String.format(Locale.ROOT, "d%099d", j)));
                 }
                 data = KplAggregator.aggregate(users);
             }
@@ -272,7 +272,7 @@ public final class EndToEnd {
         int total = 20_000;
         List<PutRecordsRequestEntry> entries = IntStream.range(0, total)
                 .mapToObj(i -> PutRecordsRequestEntry.builder().partitionKey("k" + i)
-                        .data(SdkBytes.fromUtf8String(String.format("m%099d", i))).build())
+                        .data(SdkBytes.fromUtf8String(String.format(Locale.ROOT, "m%099d", i))).build())
                 .toList();
         admin.put(stream, entries);
         DynamoDbLeaseTable table = table(app);
@@ -361,7 +361,7 @@ public final class EndToEnd {
         StringBuilder out = new StringBuilder();
         for (String[] r : rows) {
             for (int i = 0; i < 4; i++) {
-                out.append(String.format("%-" + (widths[i] + 2) + "s", r[i]));
+                out.append(String.format(Locale.ROOT, "%-" + (widths[i] + 2) + "s", r[i]));
             }
             out.append('\n');
         }

@@ -1,5 +1,6 @@
 package dev.kcl.cli;
 
+import dev.kcl.time.WallClock;
 import dev.kcl.KclException;
 import dev.kcl.aws.AwsErrors;
 import dev.kcl.leases.LeaseTableException;
@@ -57,7 +58,7 @@ public final class Kcl {
     }
 
     public static void main(String[] args) {
-        int status = new Kcl(Clients::from, System.out, System.err, Clock.systemUTC()).run(args);
+        int status = new Kcl(Clients::from, System.out, System.err, WallClock.systemUtc()).run(args);
         System.out.flush();
         System.exit(status);
     }

@@ -1,5 +1,6 @@
 package dev.kcl.metrics;
 
+import java.util.Locale;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -47,6 +48,6 @@ public final class LoggingMetricsSink implements MetricsSink {
     }
 
     private static String format(double value) {
-        return value == Math.rint(value) ? Long.toString((long) value) : String.format("%.1f", value);
+        return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.1f", value);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kcl.testing;
 
 import dev.kcl.KinesisRecord;
+import java.util.Locale;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -59,6 +60,6 @@ public final class TestRecords {
     }
 
     private String nextSequence() {
-        return String.format("496%053d", sequence.getAndIncrement());
+        return String.format(Locale.ROOT, "496%053d", sequence.getAndIncrement());
     }
 }

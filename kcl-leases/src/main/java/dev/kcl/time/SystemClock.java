@@ -1,11 +1,15 @@
 package dev.kcl.time;
 
+import java.time.Clock;
+
 /**
- * The one place production code touches real time: the system's monotonic clock and sleeping on it. Everything
- * else receives a {@link Ticker} or {@link Sleeper}, so tests can use a fake clock.
+ * The one place production code touches real time: the system's monotonic clock, its wall clock and sleeping. Everything
+ * else receives a {@link Ticker}, {@link Sleeper} or {@link java.time.InstantSource}, so tests can use a fake clock.
  */
 final class SystemClock {
     static final Ticker TICKER = System::nanoTime;
+
+    static final Clock WALL = Clock.systemUTC();
 
     static final Sleeper SLEEPER = duration -> {
         try {

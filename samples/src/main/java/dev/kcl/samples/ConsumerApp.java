@@ -3,6 +3,7 @@ package dev.kcl.samples;
 import dev.kcl.Retrieval;
 import dev.kcl.Worker;
 import dev.kcl.fanout.FanOut;
+import java.util.Locale;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -65,7 +66,7 @@ public final class ConsumerApp {
             stopped.countDown();
         }, "kcl-sample-shutdown"));
         worker.start();
-        System.out.printf("consuming %s as %s (worker %s, %s); stop with SIGTERM or Ctrl-C%n", config.stream().get(),
+        System.out.printf(Locale.ROOT, "consuming %s as %s (worker %s, %s); stop with SIGTERM or Ctrl-C%n", config.stream().get(),
                 config.application(), worker.workerId(), config.fanOut() ? "fan-out" : "polling");
         stopped.await();
     }

@@ -11,6 +11,7 @@ import dev.kcl.testkit.EmbeddedStack;
 import dev.kcl.testkit.KplAggregator;
 import dev.kcl.testkit.LocalKinesis;
 import dev.kcl.testkit.StreamAdmin;
+import java.util.Locale;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -56,7 +57,7 @@ final class LocalDemo {
             KinesisAsyncClient kinesis = config.fanOut() ? stack.kinesis() : stack.kinesisHttp1();
             StreamAdmin admin = StreamAdmin.of(kinesis);
             admin.create(STREAM, SHARDS);
-            out.printf("stream '%s' with %d shards; two workers, %s; %d orders/s for %d s%n", STREAM, SHARDS,
+            out.printf(Locale.ROOT, "stream '%s' with %d shards; two workers, %s; %d orders/s for %d s%n", STREAM, SHARDS,
                     config.fanOut() ? "enhanced fan-out (HTTP/2)" : "polling", config.demoRate(), config.demoSeconds());
             DemoLedger ledger = new DemoLedger();
             try (Worker a = worker(config, stack, kinesis, "worker-a", ledger);
@@ -73,7 +74,7 @@ final class LocalDemo {
                     Thread.sleep(1000);
                     long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
                     int delivered = ledger.delivered.size();
-                    out.printf("[%3ds] produced %6d  delivered %6d  %5d/s | lag %s | %s: %s  %s: %s%s%n", seconds,
+                    out.printf(Locale.ROOT, "[%3ds] produced %6d  delivered %6d  %5d/s | lag %s | %s: %s  %s: %s%s%n", seconds,
                             produced.get(), delivered, delivered - lastDelivered, lag(ledger), a.workerId(),
                             shortIds(a.shardIds()), b.workerId(), shortIds(b.shardIds()), event.getAndSet(""));
                     lastDelivered = delivered;
@@ -88,7 +89,7 @@ final class LocalDemo {
                 b.shutdown(Duration.ofSeconds(20));
                 Summary summary = new Summary(produced.get(), ledger.delivered.size(), ledger.deliveries.get(),
                         ledger.orderViolations.get());
-                out.printf("summary: produced %d, delivered %d, lost %d, duplicates %d, order violations %d: %s%n",
+                out.printf(Locale.ROOT, "summary: produced %d, delivered %d, lost %d, duplicates %d, order violations %d: %s%n",
                         summary.produced(), summary.delivered(), summary.lost(), summary.duplicates(),
                         summary.orderViolations(), summary.ok() ? "OK" : "FAILED");
                 if (!ledger.duplicateExamples.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.kcl.internal.metrics;
 
+import dev.kcl.time.WallClock;
 import dev.kcl.metrics.Metric;
 import dev.kcl.metrics.MetricNames;
 import dev.kcl.metrics.MetricUnit;
@@ -31,7 +32,7 @@ public final class Metrics implements RetrievalMetrics {
 
     /** Records nothing. */
     public static Metrics none() {
-        return new Metrics(MetricsSink.noop(), MetricsLevel.NONE, "-", "-", InstantSource.system());
+        return new Metrics(MetricsSink.noop(), MetricsLevel.NONE, "-", "-", WallClock.system());
     }
 
     public MetricsSink sink() {

@@ -1,5 +1,6 @@
 package dev.kcl.leases.dynamodb;
 
+import dev.kcl.time.WallClock;
 import static dev.kcl.leases.dynamodb.LeaseAttributes.CHECKPOINT;
 import static dev.kcl.leases.dynamodb.LeaseAttributes.CHECKPOINT_OWNER;
 import static dev.kcl.leases.dynamodb.LeaseAttributes.CHECKPOINT_OWNER_TIMEOUT;
@@ -535,7 +536,7 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
         private Duration activeTimeout = Duration.ofMinutes(5);
         private Ticker ticker = Ticker.system();
         private Sleeper sleeper = Sleeper.system();
-        private Clock clock = Clock.systemUTC();
+        private Clock clock = WallClock.systemUtc();
         private Duration failoverTime;
 
         private Builder(DynamoDbAsyncClient dynamo, String table) {
