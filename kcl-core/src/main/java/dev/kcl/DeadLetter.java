@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param error the last failure, as {@code Class: message}
  * @param failedAt when kcl gave up
  */
-public record DeadLetter(String streamName, String shardId, KinesisRecord record, int attempts, String error,
-        Instant failedAt) {
+public record DeadLetter(
+        String streamName, String shardId, KinesisRecord record, int attempts, String error, Instant failedAt) {
     public DeadLetter {
         Objects.requireNonNull(streamName, "streamName");
         Objects.requireNonNull(shardId, "shardId");

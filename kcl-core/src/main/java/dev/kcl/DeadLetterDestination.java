@@ -1,6 +1,5 @@
 package dev.kcl;
 
-import java.util.Locale;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Where records go when the {@link ProcessorFailurePolicy} gives up on them, so the shard can go on without losing
@@ -26,8 +26,8 @@ public interface DeadLetterDestination {
             letters.forEach(letter -> lines.append(toJson(letter)).append('\n'));
             synchronized (DeadLetterDestination.class) {
                 try {
-                    Files.writeString(path, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                            StandardOpenOption.APPEND);
+                    Files.writeString(
+                            path, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write dead letters to " + path, e);
                 }
@@ -46,7 +46,8 @@ public interface DeadLetterDestination {
                 + ",\"sequenceNumber\":" + quote(record.sequenceNumber())
                 + ",\"subSequenceNumber\":" + record.subSequenceNumber()
                 + ",\"partitionKey\":" + quote(record.partitionKey())
-                + ",\"approximateArrivalTimestamp\":" + quote(record.approximateArrivalTimestamp().toString())
+                + ",\"approximateArrivalTimestamp\":"
+                + quote(record.approximateArrivalTimestamp().toString())
                 + ",\"attempts\":" + letter.attempts()
                 + ",\"error\":" + quote(letter.error())
                 + ",\"failedAt\":" + quote(letter.failedAt().toString())

@@ -9,7 +9,11 @@ import java.util.Optional;
  * point in time. It applies only to shards that have no checkpoint yet.
  */
 public final class InitialPosition {
-    private enum Kind { TRIM_HORIZON, LATEST, AT_TIMESTAMP }
+    private enum Kind {
+        TRIM_HORIZON,
+        LATEST,
+        AT_TIMESTAMP
+    }
 
     private final Kind kind;
     private final Instant timestamp;

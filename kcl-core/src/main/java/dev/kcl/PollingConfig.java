@@ -100,7 +100,12 @@ public record PollingConfig(
         }
 
         public PollingConfig build() {
-            return new PollingConfig(maxRecordsPerCall, idleTime, minCallInterval, maxPrefetchRecords, maxPrefetchBytes,
+            return new PollingConfig(
+                    maxRecordsPerCall,
+                    idleTime,
+                    minCallInterval,
+                    maxPrefetchRecords,
+                    maxPrefetchBytes,
                     throttleBackoff);
         }
     }

@@ -37,8 +37,8 @@ public final class ProcessorFailurePolicy {
         SKIP_BATCH
     }
 
-    private static final Backoff DEFAULT_BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30),
-            Integer.MAX_VALUE);
+    private static final Backoff DEFAULT_BACKOFF =
+            new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30), Integer.MAX_VALUE);
 
     private final Backoff backoff;
     private final int maxAttempts;
@@ -92,7 +92,11 @@ public final class ProcessorFailurePolicy {
 
     /** Bisect failing batches; a record that still fails {@code attempts} times goes to {@code destination}. */
     public static ProcessorFailurePolicy deadLetterAfter(int attempts, DeadLetterDestination destination) {
-        return builder().maxAttempts(attempts).bisectOnFailure(true).thenDeadLetter(destination).build();
+        return builder()
+                .maxAttempts(attempts)
+                .bisectOnFailure(true)
+                .thenDeadLetter(destination)
+                .build();
     }
 
     /** This policy with another backoff between attempts. */
@@ -138,9 +142,13 @@ public final class ProcessorFailurePolicy {
 
     @Override
     public String toString() {
-        return exhausted == Exhausted.NEVER ? "retry for ever" : exhausted + " after " + maxAttempts + " attempts"
-                + maxRecordAge.map(age -> " or records older than " + age).orElse("")
-                + (bisectOnFailure ? ", bisecting" : "");
+        return exhausted == Exhausted.NEVER
+                ? "retry for ever"
+                : exhausted + " after " + maxAttempts + " attempts"
+                        + maxRecordAge
+                                .map(age -> " or records older than " + age)
+                                .orElse("")
+                        + (bisectOnFailure ? ", bisecting" : "");
     }
 
     /** Builds a {@link ProcessorFailurePolicy}. */

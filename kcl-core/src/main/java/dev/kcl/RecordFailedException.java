@@ -14,8 +14,10 @@ public class RecordFailedException extends KclException {
     private final transient KinesisRecord record;
 
     public RecordFailedException(KinesisRecord record, Throwable cause) {
-        super("record " + Objects.requireNonNull(record, "record").sequenceNumber()
-                + (record.subSequenceNumber() == 0 ? "" : "/" + record.subSequenceNumber()) + " failed", cause);
+        super(
+                "record " + Objects.requireNonNull(record, "record").sequenceNumber()
+                        + (record.subSequenceNumber() == 0 ? "" : "/" + record.subSequenceNumber()) + " failed",
+                cause);
         this.record = record;
     }
 

@@ -1,6 +1,5 @@
 package dev.kcl;
 
-import dev.kcl.time.WallClock;
 import dev.kcl.aws.AwsErrors;
 import dev.kcl.aws.CloudWatchMetricsSink;
 import dev.kcl.aws.KinesisShardDirectory;
@@ -26,6 +25,7 @@ import dev.kcl.time.Backoff;
 import dev.kcl.time.Sleeper;
 import dev.kcl.time.TaskScheduler;
 import dev.kcl.time.Ticker;
+import dev.kcl.time.WallClock;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -127,8 +127,8 @@ public final class Worker implements AutoCloseable {
     private void transitionTo(WorkerState next, Throwable cause) {
         synchronized (lock) {
             if (!state.canMoveTo(next)) {
-                throw new IllegalStateException("worker " + config.workerId() + " is " + state + ", cannot become "
-                        + next);
+                throw new IllegalStateException(
+                        "worker " + config.workerId() + " is " + state + ", cannot become " + next);
             }
             log.info("worker {} {} -> {}", config.workerId(), state, next);
             state = next;
@@ -164,45 +164,72 @@ public final class Worker implements AutoCloseable {
             discoveryThread = Executors.newSingleThreadScheduledExecutor(named("kcl-discovery-" + id));
             pool = Executors.newFixedThreadPool(config.processorThreads(), named("kcl-processor-" + id));
 
-            ShardSync sync = new ShardSync(new KinesisShardDirectory(config.kinesis(), config.streamName()), table,
-                    config.initialPosition());
+            ShardSync sync = new ShardSync(
+                    new KinesisShardDirectory(config.kinesis(), config.streamName()), table, config.initialPosition());
             runSync(sync); // a new application gets its leases before anyone looks for them
             TaskScheduler timerScheduler = TaskScheduler.of(timer);
-            metrics = new Metrics(config.metricsSink(), config.metrics().level(), config.applicationName(), id,
-                    config.clock());
-            sources = config.retrieval().start(new RetrievalContext(config.kinesis(), config.streamName(), streamArn,
-                    config.applicationName(), id, timerScheduler, config.ticker(), metrics));
+            metrics = new Metrics(
+                    config.metricsSink(), config.metrics().level(), config.applicationName(), id, config.clock());
+            sources = config.retrieval()
+                    .start(new RetrievalContext(
+                            config.kinesis(),
+                            config.streamName(),
+                            streamArn,
+                            config.applicationName(),
+                            id,
+                            timerScheduler,
+                            config.ticker(),
+                            metrics));
             consumers = new ConsumerRegistry();
-            coordinator = new LeaseCoordinator(id, table, table, config.leases(), consumers, config.ticker(),
-                    TaskScheduler.of(leaseThread));
-            consumers.attach(new ConsumerContext(config.processorFactory(), sources, coordinator, table,
-                    new ParentGate(table, timerScheduler, Duration.ofMillis(500)), config.failurePolicy(),
-                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), 6), Sleeper.system(), new Deaggregator(),
-                    config.initialPosition().timestamp(), pool, timerScheduler, metrics, config.ticker(),
-                    config.streamName(), config.clock(), config.parallelism()));
+            coordinator = new LeaseCoordinator(
+                    id, table, table, config.leases(), consumers, config.ticker(), TaskScheduler.of(leaseThread));
+            consumers.attach(new ConsumerContext(
+                    config.processorFactory(),
+                    sources,
+                    coordinator,
+                    table,
+                    new ParentGate(table, timerScheduler, Duration.ofMillis(500)),
+                    config.failurePolicy(),
+                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), 6),
+                    Sleeper.system(),
+                    new Deaggregator(),
+                    config.initialPosition().timestamp(),
+                    pool,
+                    timerScheduler,
+                    metrics,
+                    config.ticker(),
+                    config.streamName(),
+                    config.clock(),
+                    config.parallelism()));
             coordinator.start();
             long interval = config.shardSyncInterval().toMillis();
-            syncTask = discoveryThread.scheduleWithFixedDelay(() -> {
-                if (coordinator.isLeader()) {
-                    runSync(sync);
-                }
-            }, interval, interval, TimeUnit.MILLISECONDS);
-            long flushMillis = config.metrics().flushInterval().toMillis();
-            flushTask = timer.scheduleWithFixedDelay(this::flushMetrics, flushMillis, flushMillis,
+            syncTask = discoveryThread.scheduleWithFixedDelay(
+                    () -> {
+                        if (coordinator.isLeader()) {
+                            runSync(sync);
+                        }
+                    },
+                    interval,
+                    interval,
                     TimeUnit.MILLISECONDS);
+            long flushMillis = config.metrics().flushInterval().toMillis();
+            flushTask =
+                    timer.scheduleWithFixedDelay(this::flushMetrics, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
             healthTask = timer.scheduleWithFixedDelay(this::checkLeaseTable, 1, 1, TimeUnit.SECONDS);
             transitionTo(WorkerState.RUNNING, null);
         } catch (RuntimeException e) {
             stopThreads();
             transitionTo(WorkerState.FAILED, e);
-            throw e instanceof KclException ? e : new KclException("worker " + config.workerId() + " could not start: "
-                    + e.getMessage(), e);
+            throw e instanceof KclException
+                    ? e
+                    : new KclException("worker " + config.workerId() + " could not start: " + e.getMessage(), e);
         }
     }
 
     private String describeStream() {
         try {
-            return config.kinesis().describeStreamSummary(b -> b.streamName(config.streamName()))
+            return config.kinesis()
+                    .describeStreamSummary(b -> b.streamName(config.streamName()))
                     .get(START_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .streamDescriptionSummary()
                     .streamARN();
@@ -214,11 +241,15 @@ public final class Worker implements AutoCloseable {
         } catch (ExecutionException e) {
             AwsErrors.Kind kind = AwsErrors.classify(e);
             if (kind == AwsErrors.Kind.NOT_FOUND) {
-                throw new KclException("stream " + config.streamName() + " does not exist (or is not visible to "
-                        + "these credentials in this region)", AwsErrors.unwrap(e));
+                throw new KclException(
+                        "stream " + config.streamName() + " does not exist (or is not visible to "
+                                + "these credentials in this region)",
+                        AwsErrors.unwrap(e));
             }
-            throw new KclException("cannot describe stream " + config.streamName() + " (the worker needs "
-                    + "kinesis:DescribeStreamSummary): " + AwsErrors.describe(e), AwsErrors.unwrap(e));
+            throw new KclException(
+                    "cannot describe stream " + config.streamName() + " (the worker needs "
+                            + "kinesis:DescribeStreamSummary): " + AwsErrors.describe(e),
+                    AwsErrors.unwrap(e));
         }
     }
 
@@ -256,7 +287,9 @@ public final class Worker implements AutoCloseable {
         try {
             clean = handoff.get(remaining(deadline), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            log.warn("worker {}: not every lease was handed off within {}; releasing the rest", config.workerId(),
+            log.warn(
+                    "worker {}: not every lease was handed off within {}; releasing the rest",
+                    config.workerId(),
                     timeout);
             coordinator.abandonShutdown();
             clean = false;
@@ -269,8 +302,9 @@ public final class Worker implements AutoCloseable {
             clean = false;
         }
         try {
-            consumers.allTerminated().get(Math.max(remaining(deadline), TimeUnit.SECONDS.toNanos(1)),
-                    TimeUnit.NANOSECONDS);
+            consumers
+                    .allTerminated()
+                    .get(Math.max(remaining(deadline), TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | ExecutionException e) {
             log.warn("worker {}: some processors were still busy at shutdown", config.workerId());
             clean = false;
@@ -303,12 +337,15 @@ public final class Worker implements AutoCloseable {
                 if (state != WorkerState.RUNNING) {
                     return;
                 }
-                transitionTo(WorkerState.FAILED, new KclException("worker " + config.workerId() + " stopped: "
-                        + e.getMessage(), e));
+                transitionTo(
+                        WorkerState.FAILED,
+                        new KclException("worker " + config.workerId() + " stopped: " + e.getMessage(), e));
             }
-            log.error("worker {} stopped: {}. Its leases went to other workers or wait for them; restart it once the "
-                    + "lease table is usable (a deleted table is created again on start, without its checkpoints)",
-                    config.workerId(), e.getMessage());
+            log.error(
+                    "worker {} stopped: {}. Its leases went to other workers or wait for them; restart it once the "
+                            + "lease table is usable (a deleted table is created again on start, without its checkpoints)",
+                    config.workerId(),
+                    e.getMessage());
             Thread stopper = new Thread(this::stopAfterFailure, "kcl-stop-" + config.workerId());
             stopper.start();
         });
@@ -343,9 +380,14 @@ public final class Worker implements AutoCloseable {
         if (coordinator == null) {
             return;
         }
-        metrics.worker(MetricNames.LEASES_HELD, MetricUnit.COUNT, coordinator.heldLeaseKeys().size());
-        coordinator.heartbeatAge().ifPresent(age ->
-                metrics.worker(MetricNames.WORKER_HEARTBEAT_AGE, MetricUnit.MILLISECONDS, age.toMillis()));
+        metrics.worker(
+                MetricNames.LEASES_HELD,
+                MetricUnit.COUNT,
+                coordinator.heldLeaseKeys().size());
+        coordinator
+                .heartbeatAge()
+                .ifPresent(age ->
+                        metrics.worker(MetricNames.WORKER_HEARTBEAT_AGE, MetricUnit.MILLISECONDS, age.toMillis()));
     }
 
     private long remaining(long deadline) {
@@ -365,10 +407,12 @@ public final class Worker implements AutoCloseable {
      * @return the hook, to remove with {@link Runtime#removeShutdownHook} if needed
      */
     public Thread shutdownOnJvmExit(Duration timeout) {
-        Thread hook = new Thread(() -> {
-            log.info("worker {}: JVM is exiting, shutting down", config.workerId());
-            shutdown(timeout);
-        }, "kcl-shutdown-" + config.workerId());
+        Thread hook = new Thread(
+                () -> {
+                    log.info("worker {}: JVM is exiting, shutting down", config.workerId());
+                    shutdown(timeout);
+                },
+                "kcl-shutdown-" + config.workerId());
         Runtime.getRuntime().addShutdownHook(hook);
         return hook;
     }
@@ -399,8 +443,8 @@ public final class Worker implements AutoCloseable {
     private static ThreadFactory named(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, prefix + (prefix.startsWith("kcl-processor") ? "-"
-                    + count.incrementAndGet() : ""));
+            Thread thread = new Thread(
+                    runnable, prefix + (prefix.startsWith("kcl-processor") ? "-" + count.incrementAndGet() : ""));
             thread.setDaemon(true);
             return thread;
         };
@@ -593,8 +637,8 @@ public final class Worker implements AutoCloseable {
                         + "(it names the lease table), was " + quoted(applicationName));
             }
             if (streamName == null || !streamName.matches("[a-zA-Z0-9_.-]{1,128}")) {
-                throw new IllegalArgumentException("streamName is required: 1-128 characters of [a-zA-Z0-9_.-], was "
-                        + quoted(streamName));
+                throw new IllegalArgumentException(
+                        "streamName is required: 1-128 characters of [a-zA-Z0-9_.-], was " + quoted(streamName));
             }
             if (kinesis == null) {
                 throw new IllegalArgumentException("kinesis is required: a KinesisAsyncClient");
@@ -609,12 +653,14 @@ public final class Worker implements AutoCloseable {
             require(retrieval != null, "retrieval must not be null: Retrieval.polling() or FanOut.retrieval(name)");
             require(failurePolicy != null, "failurePolicy must not be null");
             require(ticker != null, "ticker must not be null");
-            require(shardSyncInterval != null && shardSyncInterval.compareTo(Duration.ofSeconds(1)) >= 0,
+            require(
+                    shardSyncInterval != null && shardSyncInterval.compareTo(Duration.ofSeconds(1)) >= 0,
                     "shardSyncInterval must be at least 1 s, was " + shardSyncInterval);
             require(processorThreads >= 1, "processorThreads must be at least 1, was " + processorThreads);
             LeaseConfig leaseConfig = leases;
             if (leaseConfig == null) {
-                require(failoverTime != null && failoverTime.compareTo(Duration.ofSeconds(3)) >= 0,
+                require(
+                        failoverTime != null && failoverTime.compareTo(Duration.ofSeconds(3)) >= 0,
                         "failoverTime must be at least 3 s, was " + failoverTime);
                 leaseConfig = LeaseConfig.builder().failoverTime(failoverTime).build();
             }
@@ -623,14 +669,35 @@ public final class Worker implements AutoCloseable {
             require(metrics != null, "metrics must not be null");
             require(clock != null, "clock must not be null");
             require(parallelism >= 1 && parallelism <= 64, "parallelism must be 1-64, was " + parallelism);
-            MetricsSink sink = metricsSink != null ? metricsSink
-                    : metrics.level() == MetricsLevel.NONE ? MetricsSink.noop()
-                    : cloudWatch != null ? new CloudWatchMetricsSink(cloudWatch, metrics,
-                            java.util.Map.of(MetricNames.APPLICATION, applicationName), clock)
-                    : new LoggingMetricsSink();
-            return new Worker(new WorkerConfig(applicationName, streamName, id, kinesis, dynamoDb, processorFactory,
-                    initialPosition, leaseConfig, retrieval, failurePolicy, shardSyncInterval, processorThreads,
-                    ticker, metrics, sink, clock, parallelism));
+            MetricsSink sink = metricsSink != null
+                    ? metricsSink
+                    : metrics.level() == MetricsLevel.NONE
+                            ? MetricsSink.noop()
+                            : cloudWatch != null
+                                    ? new CloudWatchMetricsSink(
+                                            cloudWatch,
+                                            metrics,
+                                            java.util.Map.of(MetricNames.APPLICATION, applicationName),
+                                            clock)
+                                    : new LoggingMetricsSink();
+            return new Worker(new WorkerConfig(
+                    applicationName,
+                    streamName,
+                    id,
+                    kinesis,
+                    dynamoDb,
+                    processorFactory,
+                    initialPosition,
+                    leaseConfig,
+                    retrieval,
+                    failurePolicy,
+                    shardSyncInterval,
+                    processorThreads,
+                    ticker,
+                    metrics,
+                    sink,
+                    clock,
+                    parallelism));
         }
 
         private static void require(boolean condition, String message) {
@@ -652,8 +719,9 @@ public final class Worker implements AutoCloseable {
                     host = "worker";
                 }
             }
-            return host.replace(':', '-') + "-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current()
-                    .nextLong() & 0xffffffL);
+            return host.replace(':', '-') + "-"
+                    + Long.toHexString(
+                            java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
         }
     }
 }

@@ -22,7 +22,8 @@ class ArchitectureTest {
     void engineCodeSeesNoAwsSdk() {
         noClasses()
                 .that()
-                .resideInAnyPackage("dev.kcl", "dev.kcl.internal..", "dev.kcl.metrics..", "dev.kcl.spi..", "dev.kcl.testing..")
+                .resideInAnyPackage(
+                        "dev.kcl", "dev.kcl.internal..", "dev.kcl.metrics..", "dev.kcl.spi..", "dev.kcl.testing..")
                 .and(not(belongToAnyOf(Worker.class, RetrievalContext.class)))
                 .should()
                 .dependOnClassesThat()

@@ -12,8 +12,10 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /** Bad configuration fails in build(), naming the field. */
 class WorkerBuilderTest {
-    private static final KinesisAsyncClient KINESIS = KinesisAsyncClient.builder().region(Region.US_EAST_1).build();
-    private static final DynamoDbAsyncClient DYNAMO = DynamoDbAsyncClient.builder().region(Region.US_EAST_1).build();
+    private static final KinesisAsyncClient KINESIS =
+            KinesisAsyncClient.builder().region(Region.US_EAST_1).build();
+    private static final DynamoDbAsyncClient DYNAMO =
+            DynamoDbAsyncClient.builder().region(Region.US_EAST_1).build();
 
     private static Worker.Builder valid() {
         return Worker.builder()
@@ -72,9 +74,11 @@ class WorkerBuilderTest {
 
     @Test
     void pollingSettingsAreCheckedWhenBuilt() {
-        assertThatThrownBy(() -> PollingConfig.builder().maxRecordsPerCall(20_000).build())
+        assertThatThrownBy(
+                        () -> PollingConfig.builder().maxRecordsPerCall(20_000).build())
                 .hasMessageContaining("maxRecordsPerCall");
-        assertThatThrownBy(() -> PollingConfig.builder().idleTime(Duration.ofMillis(-1)).build())
+        assertThatThrownBy(() ->
+                        PollingConfig.builder().idleTime(Duration.ofMillis(-1)).build())
                 .hasMessageContaining("idleTime");
     }
 }

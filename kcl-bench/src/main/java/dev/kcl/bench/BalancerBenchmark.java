@@ -5,9 +5,9 @@ import dev.kcl.leases.BalancerLimits;
 import dev.kcl.leases.Lease;
 import dev.kcl.leases.LeaseBalancer;
 import dev.kcl.leases.StoredCheckpoint;
-import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -50,7 +50,10 @@ public class BalancerBenchmark {
         int workers = 100;
         leases = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            leases.add(Lease.create(String.format(Locale.ROOT, "shardId-%012d", i), StoredCheckpoint.of("TRIM_HORIZON"), Set.of())
+            leases.add(Lease.create(
+                            String.format(Locale.ROOT, "shardId-%012d", i),
+                            StoredCheckpoint.of("TRIM_HORIZON"),
+                            Set.of())
                     .toBuilder()
                     .owner(Optional.of("worker-" + (i % workers)))
                     .counter(1)

@@ -41,13 +41,24 @@ public final class BenchKclWorker {
         var dynamo = AwsClients.dynamoDb(URI.create(args[1]));
         var cloudWatch = AwsClients.cloudWatch(URI.create(args[1])); // never called: metrics are off
         ConfigsBuilder configs = new ConfigsBuilder(
-                new SingleStreamTracker(args[2],
+                new SingleStreamTracker(
+                        args[2],
                         InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)),
-                args[3], kinesis, dynamo, cloudWatch, args[4], CountingProcessor::new);
+                args[3],
+                kinesis,
+                dynamo,
+                cloudWatch,
+                args[4],
+                CountingProcessor::new);
         LeaseManagementConfig leases = configs.leaseManagementConfig().shardSyncIntervalMillis(1_000);
-        Scheduler scheduler = new FastStartScheduler(configs.checkpointConfig(), configs.coordinatorConfig(), leases,
-                configs.lifecycleConfig(), configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
-                configs.processorConfig(), configs.retrievalConfig());
+        Scheduler scheduler = new FastStartScheduler(
+                configs.checkpointConfig(),
+                configs.coordinatorConfig(),
+                leases,
+                configs.lifecycleConfig(),
+                configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
+                configs.processorConfig(),
+                configs.retrievalConfig());
         Thread thread = new Thread(scheduler, "aws-kcl");
         Gauges.started();
         thread.start();

@@ -40,8 +40,8 @@ public final class BenchWorker {
         URI kinesisEndpoint = URI.create(args[0]);
         URI dynamoEndpoint = URI.create(args[1]);
         boolean fanOut = args[6].equals("fanout");
-        KinesisAsyncClient kinesis = fanOut ? AwsClients.kinesisHttp2(kinesisEndpoint)
-                : AwsClients.kinesisHttp1(kinesisEndpoint);
+        KinesisAsyncClient kinesis =
+                fanOut ? AwsClients.kinesisHttp2(kinesisEndpoint) : AwsClients.kinesisHttp1(kinesisEndpoint);
         DynamoDbAsyncClient dynamo = DynamoDbAsyncClient.builder()
                 .endpointOverride(dynamoEndpoint)
                 .region(AwsClients.REGION)
@@ -66,7 +66,9 @@ public final class BenchWorker {
                 .processorFactory(shardId -> new RecordProcessor() {
                     @Override
                     public void processRecords(ProcessRecordsInput input) {
-                        Gauges.delivered(input.records().stream().map(KinesisRecord::dataAsString).toList());
+                        Gauges.delivered(input.records().stream()
+                                .map(KinesisRecord::dataAsString)
+                                .toList());
                         input.checkpointer().checkpoint();
                     }
 
@@ -109,5 +111,4 @@ public final class BenchWorker {
         }
         worker.shutdown(Duration.ofSeconds(30));
     }
-
 }

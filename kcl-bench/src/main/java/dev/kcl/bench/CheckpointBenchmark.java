@@ -43,8 +43,11 @@ public class CheckpointBenchmark {
 
     /** Applies every write to a lease it keeps in memory. */
     private static final class ImmediateStore implements CheckpointStore {
-        private Lease lease = Lease.create("shardId-000000000000", StoredCheckpoint.of("TRIM_HORIZON"), Set.of())
-                .toBuilder().owner(Optional.of("bench")).counter(1).build();
+        private Lease lease =
+                Lease.create("shardId-000000000000", StoredCheckpoint.of("TRIM_HORIZON"), Set.of()).toBuilder()
+                        .owner(Optional.of("bench"))
+                        .counter(1)
+                        .build();
 
         @Override
         public Optional<Lease> lease(String leaseKey) {
@@ -60,8 +63,12 @@ public class CheckpointBenchmark {
 
     @Setup
     public void setUp() {
-        checkpointer = new ShardCheckpointer("shardId-000000000000", StoredCheckpoint.of("TRIM_HORIZON"),
-                new ImmediateStore(), new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), 3), Sleeper.system());
+        checkpointer = new ShardCheckpointer(
+                "shardId-000000000000",
+                StoredCheckpoint.of("TRIM_HORIZON"),
+                new ImmediateStore(),
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), 3),
+                Sleeper.system());
     }
 
     /** A batch's last record delivered, then checkpointed by its sequence number, as a processor would. */

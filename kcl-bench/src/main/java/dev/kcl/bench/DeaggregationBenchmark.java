@@ -47,7 +47,10 @@ public class DeaggregationBenchmark {
             for (int i = 0; i < userRecords; i++) {
                 users.add(new KplAggregator.UserRecord("key-" + (i % 17), Optional.empty(), new byte[100]));
             }
-            batch.add(KinesisRecord.of("agg-" + r, Long.toString(49_000_000_000L + r), Instant.EPOCH,
+            batch.add(KinesisRecord.of(
+                    "agg-" + r,
+                    Long.toString(49_000_000_000L + r),
+                    Instant.EPOCH,
                     ByteBuffer.wrap(KplAggregator.aggregate(users))));
         }
     }

@@ -1,10 +1,10 @@
 package dev.kcl.bench;
 
+import dev.kcl.KinesisRecord;
 import dev.kcl.ProcessRecordsInput;
 import dev.kcl.ProcessorFailurePolicy;
 import dev.kcl.RecordProcessor;
 import dev.kcl.ShardEndedInput;
-import dev.kcl.KinesisRecord;
 import dev.kcl.internal.consumer.ConsumerContext;
 import dev.kcl.internal.consumer.ConsumerRegistry;
 import dev.kcl.internal.consumer.ParentGate;
@@ -88,13 +88,32 @@ public class DispatchBenchmark {
         pool = Executors.newFixedThreadPool(Math.max(2, lanes));
         TaskScheduler timerScheduler = TaskScheduler.of(timer);
         ConsumerRegistry consumers = new ConsumerRegistry();
-        coordinator = new LeaseCoordinator("bench", table, table, LeaseConfig.defaults(), consumers, Ticker.system(),
+        coordinator = new LeaseCoordinator(
+                "bench",
+                table,
+                table,
+                LeaseConfig.defaults(),
+                consumers,
+                Ticker.system(),
                 TaskScheduler.of(leaseThread));
-        consumers.attach(new ConsumerContext(shardId -> processor(), (shardId, from) -> new EndlessSource(),
-                coordinator, table, new ParentGate(table, timerScheduler, Duration.ofMillis(500)),
-                ProcessorFailurePolicy.retryForever(), new Backoff(Duration.ofMillis(10), Duration.ofSeconds(1), 6),
-                Sleeper.system(), new Deaggregator(), Optional.empty(), pool, timerScheduler, Metrics.none(),
-                Ticker.system(), "bench", InstantSource.system(), lanes));
+        consumers.attach(new ConsumerContext(
+                shardId -> processor(),
+                (shardId, from) -> new EndlessSource(),
+                coordinator,
+                table,
+                new ParentGate(table, timerScheduler, Duration.ofMillis(500)),
+                ProcessorFailurePolicy.retryForever(),
+                new Backoff(Duration.ofMillis(10), Duration.ofSeconds(1), 6),
+                Sleeper.system(),
+                new Deaggregator(),
+                Optional.empty(),
+                pool,
+                timerScheduler,
+                Metrics.none(),
+                Ticker.system(),
+                "bench",
+                InstantSource.system(),
+                lanes));
         coordinator.start();
     }
 

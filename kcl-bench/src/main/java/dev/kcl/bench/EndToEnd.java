@@ -61,8 +61,10 @@ public final class EndToEnd {
                 case "--drain-records" -> drainRecords = Integer.parseInt(args[++i]);
                 case "--only" -> only = Set.of(args[++i].split(","));
                 case "--json-out" -> jsonOut = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: EndToEnd [--only drain,latency,fanout,failover,memory] [--drain-records N] [--json-out FILE]");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown argument " + args[i]
+                                    + "; usage: EndToEnd [--only drain,latency,fanout,failover,memory] [--drain-records N] [--json-out FILE]");
             }
         }
         try (EmbeddedStack stack = EmbeddedStack.start()) {
@@ -124,16 +126,26 @@ public final class EndToEnd {
                 }
                 data = KplAggregator.aggregate(users);
             }
-            entries.add(PutRecordsRequestEntry.builder().partitionKey("k" + i).data(SdkBytes.fromByteArray(data))
+            entries.add(PutRecordsRequestEntry.builder()
+                    .partitionKey("k" + i)
+                    .data(SdkBytes.fromByteArray(data))
                     .build());
         }
         for (int from = 0; from < entries.size(); from += 5_000) {
             admin.put(stream, entries.subList(from, Math.min(entries.size(), from + 5_000)));
         }
-        log("%s: %d user records in %d Kinesis records put in %.1f s", key, total, entries.size(),
-                (System.nanoTime() - putStart) / 1e9);
-        try (Child worker = Child.start(stack.kinesisPlainEndpoint(), stack.dynamoDbEndpoint(), stream, stream + "-app",
-                "w1", 10, "polling", "trim-horizon")) {
+        log(
+                "%s: %d user records in %d Kinesis records put in %.1f s",
+                key, total, entries.size(), (System.nanoTime() - putStart) / 1e9);
+        try (Child worker = Child.start(
+                stack.kinesisPlainEndpoint(),
+                stack.dynamoDbEndpoint(),
+                stream,
+                stream + "-app",
+                "w1",
+                10,
+                "polling",
+                "trim-horizon")) {
             await(Duration.ofMinutes(15), () -> worker.number("delivered") >= total);
             Map<String, String> s = worker.status();
             double seconds = Long.parseLong(s.get("lastDeliveryMs")) / 1000.0;
@@ -152,8 +164,8 @@ public final class EndToEnd {
             log("%s: %s", key, r);
         }
         // the same backlog, read by AWS's KCL 3.5.1 under another application name
-        try (Child kcl = Child.startAwsKcl(stack.kinesisPlainEndpoint(), stack.dynamoDbEndpoint(), stream,
-                stream + "-aws-kcl", "aws-1")) {
+        try (Child kcl = Child.startAwsKcl(
+                stack.kinesisPlainEndpoint(), stack.dynamoDbEndpoint(), stream, stream + "-aws-kcl", "aws-1")) {
             await(Duration.ofMinutes(15), () -> kcl.number("delivered") >= total);
             Map<String, String> s = kcl.status();
             double seconds = Long.parseLong(s.get("lastDeliveryMs")) / 1000.0;
@@ -162,8 +174,9 @@ public final class EndToEnd {
             r.put("awsKclSeconds", round(seconds));
             r.put("awsKclRecordsPerSecond", Math.round(total / seconds));
             r.put("awsKclCpuSecondsPerMillionRecords", round(cpu / (total / 1e6)));
-            r.put("cpuRatioKclToAwsKcl", round(((Number) r.get("cpuSecondsPerMillionRecords")).doubleValue()
-                    / (cpu / (total / 1e6))));
+            r.put(
+                    "cpuRatioKclToAwsKcl",
+                    round(((Number) r.get("cpuSecondsPerMillionRecords")).doubleValue() / (cpu / (total / 1e6))));
             log("%s with AWS's KCL: %s", key, r);
         }
     }
@@ -173,8 +186,15 @@ public final class EndToEnd {
         String stream = name(fanOut ? "fanout" : "latency");
         admin.create(stream, 4);
         URI endpoint = fanOut ? stack.kinesisEndpoint() : stack.kinesisPlainEndpoint();
-        try (Child worker = Child.start(endpoint, stack.dynamoDbEndpoint(), stream, stream + "-app", "w1", 10,
-                fanOut ? "fanout" : "polling", "latest")) {
+        try (Child worker = Child.start(
+                endpoint,
+                stack.dynamoDbEndpoint(),
+                stream,
+                stream + "-app",
+                "w1",
+                10,
+                fanOut ? "fanout" : "polling",
+                "latest")) {
             DynamoDbLeaseTable table = table(stream + "-app");
             await(Duration.ofSeconds(60), () -> owners(table).getOrDefault("w1", 0L) == 4);
             Thread.sleep(fanOut ? 4_000 : 2_000); // every shard is being read (subscribed)
@@ -183,8 +203,10 @@ public final class EndToEnd {
                 long sentAt = System.currentTimeMillis();
                 List<PutRecordsRequestEntry> entries = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
-                    entries.add(PutRecordsRequestEntry.builder().partitionKey("k" + tick + "-" + i)
-                            .data(SdkBytes.fromUtf8String("t=" + sentAt)).build());
+                    entries.add(PutRecordsRequestEntry.builder()
+                            .partitionKey("k" + tick + "-" + i)
+                            .data(SdkBytes.fromUtf8String("t=" + sentAt))
+                            .build());
                 }
                 admin.put(stream, entries);
                 sent += entries.size();
@@ -211,22 +233,40 @@ public final class EndToEnd {
         admin.create(stream, 8);
         DynamoDbLeaseTable table = table(app);
         AtomicBoolean producing = new AtomicBoolean(true);
-        Thread producer = new Thread(() -> {
-            int n = 0;
-            while (producing.get()) {
-                List<PutRecordsRequestEntry> entries = new ArrayList<>();
-                for (int i = 0; i < 10; i++, n++) {
-                    entries.add(PutRecordsRequestEntry.builder().partitionKey("k" + n)
-                            .data(SdkBytes.fromUtf8String("t=" + System.currentTimeMillis())).build());
-                }
-                admin.put(stream, entries);
-                sleep(100);
-            }
-        }, "bench-producer");
+        Thread producer = new Thread(
+                () -> {
+                    int n = 0;
+                    while (producing.get()) {
+                        List<PutRecordsRequestEntry> entries = new ArrayList<>();
+                        for (int i = 0; i < 10; i++, n++) {
+                            entries.add(PutRecordsRequestEntry.builder()
+                                    .partitionKey("k" + n)
+                                    .data(SdkBytes.fromUtf8String("t=" + System.currentTimeMillis()))
+                                    .build());
+                        }
+                        admin.put(stream, entries);
+                        sleep(100);
+                    }
+                },
+                "bench-producer");
         producer.start();
-        Child a = Child.start(stack.kinesisPlainEndpoint(), stack.dynamoDbEndpoint(), stream, app, "a", 10, "polling",
+        Child a = Child.start(
+                stack.kinesisPlainEndpoint(),
+                stack.dynamoDbEndpoint(),
+                stream,
+                app,
+                "a",
+                10,
+                "polling",
                 "trim-horizon");
-        Child b = Child.start(stack.kinesisPlainEndpoint(), stack.dynamoDbEndpoint(), stream, app, "b", 10, "polling",
+        Child b = Child.start(
+                stack.kinesisPlainEndpoint(),
+                stack.dynamoDbEndpoint(),
+                stream,
+                app,
+                "b",
+                10,
+                "polling",
                 "trim-horizon");
         Child c = null;
         try {
@@ -238,7 +278,14 @@ public final class EndToEnd {
             double takeover = (System.nanoTime() - killed) / 1e9;
             log("failover: b owned all 8 shards %.1f s after a was killed", takeover);
 
-            c = Child.start(stack.kinesisPlainEndpoint(), stack.dynamoDbEndpoint(), stream, app, "c", 10, "polling",
+            c = Child.start(
+                    stack.kinesisPlainEndpoint(),
+                    stack.dynamoDbEndpoint(),
+                    stream,
+                    app,
+                    "c",
+                    10,
+                    "polling",
                     "trim-horizon");
             await(Duration.ofSeconds(90), () -> owners(table).equals(Map.of("b", 4L, "c", 4L)));
             Thread.sleep(3_000);
@@ -271,15 +318,25 @@ public final class EndToEnd {
         admin.create(stream, 200);
         int total = 20_000;
         List<PutRecordsRequestEntry> entries = IntStream.range(0, total)
-                .mapToObj(i -> PutRecordsRequestEntry.builder().partitionKey("k" + i)
-                        .data(SdkBytes.fromUtf8String(String.format(Locale.ROOT, "m%099d", i))).build())
+                .mapToObj(i -> PutRecordsRequestEntry.builder()
+                        .partitionKey("k" + i)
+                        .data(SdkBytes.fromUtf8String(String.format(Locale.ROOT, "m%099d", i)))
+                        .build())
                 .toList();
         admin.put(stream, entries);
         DynamoDbLeaseTable table = table(app);
-        try (Child worker = Child.start(stack.kinesisPlainEndpoint(), stack.dynamoDbEndpoint(), stream, app, "w1", 10,
-                "polling", "trim-horizon")) {
-            await(Duration.ofMinutes(10), () -> worker.number("delivered") >= total
-                    && owners(table).getOrDefault("w1", 0L) == 200);
+        try (Child worker = Child.start(
+                stack.kinesisPlainEndpoint(),
+                stack.dynamoDbEndpoint(),
+                stream,
+                app,
+                "w1",
+                10,
+                "polling",
+                "trim-horizon")) {
+            await(
+                    Duration.ofMinutes(10),
+                    () -> worker.number("delivered") >= total && owners(table).getOrDefault("w1", 0L) == 200);
             worker.send("gc");
             Thread.sleep(2_000);
             Map<String, String> s = worker.status();
@@ -313,44 +370,61 @@ public final class EndToEnd {
         for (String key : List.of("drain", "drainAggregated")) {
             Map<String, Object> drain = results.get(key);
             if (drain != null) {
-                rows.add(new String[] {"drain " + drain.get("userRecords") + " records, 8 shards"
-                        + (key.equals("drain") ? "" : ", KPL-aggregated 100 per record"),
-                        drain.get("recordsPerSecond") + " records/s, " + drain.get("cpuSecondsPerMillionRecords")
-                                + " CPU s per M records",
-                        drain.containsKey("awsKclRecordsPerSecond") ? drain.get("awsKclRecordsPerSecond")
-                                + " records/s, " + drain.get("awsKclCpuSecondsPerMillionRecords")
-                                + " CPU s per M records (same run)" : "not run",
-                        "CPU <= 0.5 x KCL"});
+                rows.add(new String[] {
+                    "drain " + drain.get("userRecords") + " records, 8 shards"
+                            + (key.equals("drain") ? "" : ", KPL-aggregated 100 per record"),
+                    drain.get("recordsPerSecond") + " records/s, " + drain.get("cpuSecondsPerMillionRecords")
+                            + " CPU s per M records",
+                    drain.containsKey("awsKclRecordsPerSecond")
+                            ? drain.get("awsKclRecordsPerSecond")
+                                    + " records/s, " + drain.get("awsKclCpuSecondsPerMillionRecords")
+                                    + " CPU s per M records (same run)"
+                            : "not run",
+                    "CPU <= 0.5 x KCL"
+                });
             }
         }
         for (String key : List.of("pollingLatency", "fanOutLatency")) {
             Map<String, Object> l = results.get(key);
             if (l != null) {
-                rows.add(new String[] {(key.startsWith("polling") ? "polling" : "fan-out") + " propagation, 200/s",
-                        "p50 " + l.get("p50Millis") + " ms, p99 " + l.get("p99Millis") + " ms",
-                        key.startsWith("polling") ? "p50 ~0.9 s, p99 ~2.9 s" : "p50 1.6 s (TLS HTTP/2)",
-                        key.startsWith("polling") ? "p50 <= 250 ms" : "no worse than KCL"});
+                rows.add(new String[] {
+                    (key.startsWith("polling") ? "polling" : "fan-out") + " propagation, 200/s",
+                    "p50 " + l.get("p50Millis") + " ms, p99 " + l.get("p99Millis") + " ms",
+                    key.startsWith("polling") ? "p50 ~0.9 s, p99 ~2.9 s" : "p50 1.6 s (TLS HTTP/2)",
+                    key.startsWith("polling") ? "p50 <= 250 ms" : "no worse than KCL"
+                });
             }
         }
         Map<String, Object> cold = results.get("drain");
         if (cold != null) {
-            rows.add(new String[] {"cold start to first record, new application", cold.get(
-                    "coldStartToFirstRecordSeconds") + " s (Worker.start() to processRecords)", "78-109 s", "<= 5 s"});
+            rows.add(new String[] {
+                "cold start to first record, new application",
+                cold.get("coldStartToFirstRecordSeconds") + " s (Worker.start() to processRecords)",
+                "78-109 s",
+                "<= 5 s"
+            });
         }
         Map<String, Object> f = results.get("failover");
         if (f != null) {
-            rows.add(new String[] {"crash takeover (kill -9, failover 10 s)", f.get("crashTakeoverSeconds") + " s",
-                    "55-65 s", "<= 13 s"});
-            rows.add(new String[] {"graceful handoff gap", f.get("gracefulHandoffSeconds") + " s", "~34 s",
-                    "< 1 s"});
+            rows.add(new String[] {
+                "crash takeover (kill -9, failover 10 s)", f.get("crashTakeoverSeconds") + " s", "55-65 s", "<= 13 s"
+            });
+            rows.add(new String[] {"graceful handoff gap", f.get("gracefulHandoffSeconds") + " s", "~34 s", "< 1 s"});
         }
         Map<String, Object> m = results.get("oneWorker200Shards");
         if (m != null) {
-            rows.add(new String[] {"one worker, 200 shards: heap / RSS", m.get("heapUsedMb") + " MB / " + m.get("rssMb")
-                    + " MB", "4 leases: 32-42 MB / 209-233 MB", "heap bounded, <= 256 MB"});
-            rows.add(new String[] {"DynamoDB calls per lease per minute (idle)",
-                    m.get("dynamoCallsPerLeasePerMinute") + " (" + m.get("dynamoCallsPerMinute") + " per minute)",
-                    "~18 renewals alone", "<= 40 writes per worker-minute"});
+            rows.add(new String[] {
+                "one worker, 200 shards: heap / RSS",
+                m.get("heapUsedMb") + " MB / " + m.get("rssMb") + " MB",
+                "4 leases: 32-42 MB / 209-233 MB",
+                "heap bounded, <= 256 MB"
+            });
+            rows.add(new String[] {
+                "DynamoDB calls per lease per minute (idle)",
+                m.get("dynamoCallsPerLeasePerMinute") + " (" + m.get("dynamoCallsPerMinute") + " per minute)",
+                "~18 renewals alone",
+                "<= 40 writes per worker-minute"
+            });
         }
         int[] widths = new int[4];
         rows.forEach(r -> {
@@ -404,7 +478,8 @@ public final class EndToEnd {
         if (!table.exists()) {
             return Map.of();
         }
-        return table.listLeases().stream().filter(l -> !l.isFinished())
+        return table.listLeases().stream()
+                .filter(l -> !l.isFinished())
                 .collect(Collectors.groupingBy(l -> l.owner().orElse("-"), TreeMap::new, Collectors.counting()));
     }
 
@@ -456,34 +531,54 @@ public final class EndToEnd {
         private Child(Process process) {
             this.process = process;
             this.commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader lines = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = lines.readLine()) != null) {
-                        if (line.startsWith("STATUS ")) {
-                            Map<String, String> parsed = new TreeMap<>();
-                            for (String field : line.substring(7).split(" ")) {
-                                int eq = field.indexOf('=');
-                                parsed.put(field.substring(0, eq), field.substring(eq + 1));
+            Thread reader = new Thread(
+                    () -> {
+                        try (BufferedReader lines = new BufferedReader(
+                                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                            String line;
+                            while ((line = lines.readLine()) != null) {
+                                if (line.startsWith("STATUS ")) {
+                                    Map<String, String> parsed = new TreeMap<>();
+                                    for (String field : line.substring(7).split(" ")) {
+                                        int eq = field.indexOf('=');
+                                        parsed.put(field.substring(0, eq), field.substring(eq + 1));
+                                    }
+                                    status = parsed;
+                                }
                             }
-                            status = parsed;
+                        } catch (IOException e) {
+                            // the process ended
                         }
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                }
-            }, "bench-child-reader");
+                    },
+                    "bench-child-reader");
             reader.setDaemon(true);
             reader.start();
         }
 
-        static Child start(URI kinesis, URI dynamo, String stream, String app, String id, int failoverSeconds,
-                String retrieval, String position) {
+        static Child start(
+                URI kinesis,
+                URI dynamo,
+                String stream,
+                String app,
+                String id,
+                int failoverSeconds,
+                String retrieval,
+                String position) {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            List<String> command = new ArrayList<>(Arrays.asList(java.toString(), "-Xmx512m", "-cp",
-                    System.getProperty("java.class.path"), BenchWorker.class.getName(), kinesis.toString(),
-                    dynamo.toString(), stream, app, id, Integer.toString(failoverSeconds), retrieval, position));
+            List<String> command = new ArrayList<>(Arrays.asList(
+                    java.toString(),
+                    "-Xmx512m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    BenchWorker.class.getName(),
+                    kinesis.toString(),
+                    dynamo.toString(),
+                    stream,
+                    app,
+                    id,
+                    Integer.toString(failoverSeconds),
+                    retrieval,
+                    position));
             try {
                 return new Child(new ProcessBuilder(command)
                         .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -497,9 +592,17 @@ public final class EndToEnd {
         static Child startAwsKcl(URI kinesis, URI dynamo, String stream, String app, String id) {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             try {
-                return new Child(new ProcessBuilder(java.toString(), "-Xmx512m", "-cp",
-                        System.getProperty("java.class.path"), BenchKclWorker.class.getName(), kinesis.toString(),
-                        dynamo.toString(), stream, app, id)
+                return new Child(new ProcessBuilder(
+                                java.toString(),
+                                "-Xmx512m",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                BenchKclWorker.class.getName(),
+                                kinesis.toString(),
+                                dynamo.toString(),
+                                stream,
+                                app,
+                                id)
                         .redirectError(ProcessBuilder.Redirect.DISCARD)
                         .start());
             } catch (IOException e) {

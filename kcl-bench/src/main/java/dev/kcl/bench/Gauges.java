@@ -54,16 +54,18 @@ final class Gauges {
 
     /** Prints a status line every second, from a daemon thread. */
     static void reportEverySecond() {
-        Thread reporter = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    Thread.sleep(1_000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                status();
-            }
-        }, "bench-status");
+        Thread reporter = new Thread(
+                () -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        try {
+                            Thread.sleep(1_000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        status();
+                    }
+                },
+                "bench-status");
         reporter.setDaemon(true);
         reporter.start();
     }
@@ -91,7 +93,9 @@ final class Gauges {
                 + " latencies=" + sorted.size()
                 + " p50=" + percentile(sorted, 0.50)
                 + " p99=" + percentile(sorted, 0.99)
-                + " dynamo=" + calls.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                + " dynamo="
+                + calls.entrySet().stream()
+                        .map(e -> e.getKey() + ":" + e.getValue())
                         .collect(Collectors.joining(",")));
         System.out.flush();
     }

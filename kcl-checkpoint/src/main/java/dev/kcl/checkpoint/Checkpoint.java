@@ -99,8 +99,9 @@ public sealed interface Checkpoint {
             case SHARD_END:
                 return new ShardEnd();
             case AT_TIMESTAMP:
-                return new AtTimestamp(stored.timestamp().or(() -> initialTimestamp).orElseThrow(
-                        () -> new IllegalArgumentException(
+                return new AtTimestamp(stored.timestamp()
+                        .or(() -> initialTimestamp)
+                        .orElseThrow(() -> new IllegalArgumentException(
                                 "the lease starts AT_TIMESTAMP but no initial timestamp is configured")));
             default:
                 throw new IllegalArgumentException("not a checkpoint: '" + value + "'");

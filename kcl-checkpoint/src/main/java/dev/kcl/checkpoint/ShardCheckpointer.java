@@ -42,8 +42,8 @@ public final class ShardCheckpointer implements Checkpointer {
     /**
      * @param start the checkpoint the shard starts from, as stored in the lease
      */
-    public ShardCheckpointer(String shardId, StoredCheckpoint start, CheckpointStore store, Backoff backoff,
-            Sleeper sleeper) {
+    public ShardCheckpointer(
+            String shardId, StoredCheckpoint start, CheckpointStore store, Backoff backoff, Sleeper sleeper) {
         this(shardId, start, store, backoff, sleeper, CheckpointObserver.none());
     }
 
@@ -51,8 +51,13 @@ public final class ShardCheckpointer implements Checkpointer {
      * @param start the checkpoint the shard starts from, as stored in the lease
      * @param observer hears each write's outcome
      */
-    public ShardCheckpointer(String shardId, StoredCheckpoint start, CheckpointStore store, Backoff backoff,
-            Sleeper sleeper, CheckpointObserver observer) {
+    public ShardCheckpointer(
+            String shardId,
+            StoredCheckpoint start,
+            CheckpointStore store,
+            Backoff backoff,
+            Sleeper sleeper,
+            CheckpointObserver observer) {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.shardId = Objects.requireNonNull(shardId, "shardId");
         this.committed = Objects.requireNonNull(start, "start");
@@ -146,8 +151,8 @@ public final class ShardCheckpointer implements Checkpointer {
                     + sequenceNumber + "/" + subSequenceNumber);
         }
         if (subSequenceNumber < 0) {
-            throw new IllegalArgumentException(shardId + ": sub-sequence number must not be negative, was "
-                    + subSequenceNumber);
+            throw new IllegalArgumentException(
+                    shardId + ": sub-sequence number must not be negative, was " + subSequenceNumber);
         }
         Checkpoint.After target = new Checkpoint.After(SequenceNumber.parse(sequenceNumber), subSequenceNumber);
         if (lastDelivered == null) {
@@ -155,17 +160,17 @@ public final class ShardCheckpointer implements Checkpointer {
                     + " passes the last record delivered: no record has been delivered yet");
         }
         if (target.compareTo(lastDelivered) > 0) {
-            throw new IllegalArgumentException(shardId + ": checkpoint " + target
-                    + " passes the last record delivered, " + lastDelivered);
+            throw new IllegalArgumentException(
+                    shardId + ": checkpoint " + target + " passes the last record delivered, " + lastDelivered);
         }
         if (committed.isShardEnd()) {
-            throw new IllegalArgumentException(shardId + ": checkpoint " + target
-                    + " is behind the current checkpoint, SHARD_END");
+            throw new IllegalArgumentException(
+                    shardId + ": checkpoint " + target + " is behind the current checkpoint, SHARD_END");
         }
         Optional<Checkpoint.After> current = committedPosition();
         if (current.isPresent() && target.compareTo(current.get()) < 0) {
-            throw new IllegalArgumentException(shardId + ": checkpoint " + target
-                    + " is behind the current checkpoint, " + current.get());
+            throw new IllegalArgumentException(
+                    shardId + ": checkpoint " + target + " is behind the current checkpoint, " + current.get());
         }
         return target;
     }
@@ -212,7 +217,9 @@ public final class ShardCheckpointer implements Checkpointer {
                 Optional<Checkpoint.After> current = committedPosition();
                 if (committed.isShardEnd() || current.isPresent() && position.compareTo(current.get()) < 0) {
                     throw new IllegalArgumentException(shardId + ": prepared checkpoint " + position
-                            + " is behind the current checkpoint, " + (committed.isShardEnd() ? "SHARD_END"
+                            + " is behind the current checkpoint, "
+                            + (committed.isShardEnd()
+                                    ? "SHARD_END"
                                     : current.get().toString()));
                 }
                 write(target, false);
@@ -228,7 +235,8 @@ public final class ShardCheckpointer implements Checkpointer {
     /** A fenced write, retried with backoff on transient failures. */
     private void write(StoredCheckpoint target, boolean pending) {
         UnaryOperator<Lease> change = pending
-                ? lease -> lease.toBuilder().pendingCheckpoint(Optional.of(target)).build()
+                ? lease ->
+                        lease.toBuilder().pendingCheckpoint(Optional.of(target)).build()
                 : lease -> lease.toBuilder()
                         .checkpoint(target)
                         .pendingCheckpoint(Optional.empty())
@@ -247,10 +255,14 @@ public final class ShardCheckpointer implements Checkpointer {
                     observer.written(shardId);
                     return;
                 }
-                LeaseLostException lost = new LeaseLostException(shardId, "the lease has moved to another worker; "
-                        + what + (unanswered == null ? " was not written"
-                                : " may have been written by an earlier attempt that got no answer ("
-                                        + unanswered.getMessage() + ")"));
+                LeaseLostException lost = new LeaseLostException(
+                        shardId,
+                        "the lease has moved to another worker; "
+                                + what
+                                + (unanswered == null
+                                        ? " was not written"
+                                        : " may have been written by an earlier attempt that got no answer ("
+                                                + unanswered.getMessage() + ")"));
                 observer.failed(shardId, lost);
                 throw lost;
             } catch (LeaseTableException e) {
@@ -262,8 +274,8 @@ public final class ShardCheckpointer implements Checkpointer {
                 if (attempt >= backoff.maxAttempts()) {
                     observer.failed(shardId, e);
                     log.warn("{} {} failed after {} attempts: {}", shardId, what, attempt, e.getMessage());
-                    throw new RetryableKclException(shardId + ": " + what + " failed after " + attempt
-                            + " attempts: " + e.getMessage(), e);
+                    throw new RetryableKclException(
+                            shardId + ": " + what + " failed after " + attempt + " attempts: " + e.getMessage(), e);
                 }
                 unanswered = e;
                 sleeper.sleep(backoff.delay(attempt));

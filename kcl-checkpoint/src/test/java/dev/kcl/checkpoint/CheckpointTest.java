@@ -15,10 +15,15 @@ class CheckpointTest {
     void encodesToKclsSentinelsAndBack() {
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
         for (Checkpoint checkpoint : new Checkpoint[] {
-            new Checkpoint.TrimHorizon(), new Checkpoint.Latest(), new Checkpoint.AtTimestamp(at),
-            new Checkpoint.ShardEnd(), Checkpoint.After.of(SEQ, 0), Checkpoint.After.of(SEQ, 7)
+            new Checkpoint.TrimHorizon(),
+            new Checkpoint.Latest(),
+            new Checkpoint.AtTimestamp(at),
+            new Checkpoint.ShardEnd(),
+            Checkpoint.After.of(SEQ, 0),
+            Checkpoint.After.of(SEQ, 7)
         }) {
-            assertThat(Checkpoint.fromStored(checkpoint.toStored(), Optional.of(at))).isEqualTo(checkpoint);
+            assertThat(Checkpoint.fromStored(checkpoint.toStored(), Optional.of(at)))
+                    .isEqualTo(checkpoint);
         }
         assertThat(new Checkpoint.TrimHorizon().toStored()).isEqualTo(StoredCheckpoint.of("TRIM_HORIZON"));
         assertThat(new Checkpoint.AtTimestamp(at).toStored()).isEqualTo(StoredCheckpoint.atTimestamp(at));

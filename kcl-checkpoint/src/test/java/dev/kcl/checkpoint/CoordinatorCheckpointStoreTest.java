@@ -31,24 +31,34 @@ class CoordinatorCheckpointStoreTest {
     @BeforeEach
     void holdTheLease() {
         table.create(Lease.create(SHARD, StoredCheckpoint.of("TRIM_HORIZON"), Set.of()));
-        coordinator = new LeaseCoordinator("a", table, table, config, new LeaseListener() {
-            @Override
-            public void leaseGained(Lease lease) {}
+        coordinator = new LeaseCoordinator(
+                "a",
+                table,
+                table,
+                config,
+                new LeaseListener() {
+                    @Override
+                    public void leaseGained(Lease lease) {}
 
-            @Override
-            public void leaseLost(String leaseKey, String reason) {}
+                    @Override
+                    public void leaseLost(String leaseKey, String reason) {}
 
-            @Override
-            public void handoffRequested(Lease lease) {}
-        }, time, scheduler);
+                    @Override
+                    public void handoffRequested(Lease lease) {}
+                },
+                time,
+                scheduler);
         coordinator.start();
         for (int i = 0; i < 10 && !coordinator.holds(SHARD); i++) {
             time.advance(Duration.ofMillis(100));
             scheduler.runDueTasks();
         }
         assertThat(coordinator.holds(SHARD)).isTrue();
-        checkpointer = new ShardCheckpointer(SHARD, StoredCheckpoint.of("TRIM_HORIZON"),
-                CheckpointStore.of(coordinator), new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 3),
+        checkpointer = new ShardCheckpointer(
+                SHARD,
+                StoredCheckpoint.of("TRIM_HORIZON"),
+                CheckpointStore.of(coordinator),
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 3),
                 d -> {});
     }
 

@@ -52,7 +52,8 @@ class KclCompatibilityIT {
     }
 
     private Map<String, AttributeValue> getRaw(String key) {
-        return dynamo.getItem(b -> b.tableName(tableName).key(Map.of("leaseKey", s(key))).consistentRead(true))
+        return dynamo.getItem(b ->
+                        b.tableName(tableName).key(Map.of("leaseKey", s(key))).consistentRead(true))
                 .join()
                 .item();
     }
@@ -71,7 +72,9 @@ class KclCompatibilityIT {
                 Map.entry("pendingCheckpointState", AttributeValue.fromB(SdkBytes.fromUtf8String("app-state"))),
                 Map.entry("ownerSwitchesSinceCheckpoint", n("3")),
                 Map.entry("parentShardId", AttributeValue.fromSs(List.of("shardId-000000000001"))),
-                Map.entry("childShardIds", AttributeValue.fromSs(List.of("shardId-000000000007", "shardId-000000000008"))),
+                Map.entry(
+                        "childShardIds",
+                        AttributeValue.fromSs(List.of("shardId-000000000007", "shardId-000000000008"))),
                 Map.entry("startingHashKey", s("0")),
                 Map.entry("endingHashKey", s(MAX_HASH))));
 
@@ -89,8 +92,11 @@ class KclCompatibilityIT {
 
         // and a kcl worker that takes it over checkpoints on top without disturbing KCL's other attributes
         Lease mine = ((LeaseWrite.Applied) table.assign(lease, "kcl-worker")).stored();
-        ShardCheckpointer checkpointer = new ShardCheckpointer(mine.leaseKey(), mine.checkpoint().orElseThrow(),
-                CheckpointStore.of(table, "kcl-worker"), new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1),
+        ShardCheckpointer checkpointer = new ShardCheckpointer(
+                mine.leaseKey(),
+                mine.checkpoint().orElseThrow(),
+                CheckpointStore.of(table, "kcl-worker"),
+                new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1),
                 d -> {});
         checkpointer.delivered(NEXT, 0);
         checkpointer.checkpoint();
@@ -132,8 +138,11 @@ class KclCompatibilityIT {
 
     @Test
     void readsKclsSentinels() {
-        for (var sentinel : List.of(ExtendedSequenceNumber.TRIM_HORIZON, ExtendedSequenceNumber.LATEST,
-                ExtendedSequenceNumber.AT_TIMESTAMP, ExtendedSequenceNumber.SHARD_END)) {
+        for (var sentinel : List.of(
+                ExtendedSequenceNumber.TRIM_HORIZON,
+                ExtendedSequenceNumber.LATEST,
+                ExtendedSequenceNumber.AT_TIMESTAMP,
+                ExtendedSequenceNumber.SHARD_END)) {
             var kclLease = new software.amazon.kinesis.leases.Lease();
             kclLease.leaseKey("shard-" + sentinel.sequenceNumber());
             kclLease.leaseCounter(0L);
@@ -141,7 +150,9 @@ class KclCompatibilityIT {
             kclLease.ownerSwitchesSinceCheckpoint(0L);
             putRaw(kclSerializer.toDynamoRecord(kclLease));
 
-            StoredCheckpoint stored = table.get("shard-" + sentinel.sequenceNumber()).orElseThrow().checkpoint()
+            StoredCheckpoint stored = table.get("shard-" + sentinel.sequenceNumber())
+                    .orElseThrow()
+                    .checkpoint()
                     .orElseThrow();
             Checkpoint checkpoint = Checkpoint.fromStored(stored, Optional.of(java.time.Instant.EPOCH));
             assertThat(checkpoint.toStored().sequenceNumber()).isEqualTo(sentinel.sequenceNumber());
@@ -164,8 +175,11 @@ class KclCompatibilityIT {
                 .containsExactlyInAnyOrder("shardId-000000000001", "shardId-000000000002");
 
         Lease mine = ((LeaseWrite.Applied) table.assign(lease, "kcl-worker")).stored();
-        ShardCheckpointer checkpointer = new ShardCheckpointer(mine.leaseKey(), mine.checkpoint().orElseThrow(),
-                CheckpointStore.of(table, "kcl-worker"), new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1),
+        ShardCheckpointer checkpointer = new ShardCheckpointer(
+                mine.leaseKey(),
+                mine.checkpoint().orElseThrow(),
+                CheckpointStore.of(table, "kcl-worker"),
+                new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1),
                 d -> {});
         checkpointer.delivered(NEXT, 3);
         checkpointer.checkpoint(SEQ, 4);
@@ -181,7 +195,9 @@ class KclCompatibilityIT {
 
         checkpointer.shardEnded();
         checkpointer.checkpoint();
-        assertThat(kclSerializer.fromDynamoRecord(getRaw("shardId-000000000005")).checkpoint())
+        assertThat(kclSerializer
+                        .fromDynamoRecord(getRaw("shardId-000000000005"))
+                        .checkpoint())
                 .isEqualTo(ExtendedSequenceNumber.SHARD_END);
     }
 

@@ -35,8 +35,11 @@ public abstract class ShardCheckpointerContract {
         Lease lease = Lease.create(SHARD, StoredCheckpoint.of("TRIM_HORIZON"), Set.of());
         table().create(lease);
         table().assign(lease, ME);
-        checkpointer = new ShardCheckpointer(SHARD, StoredCheckpoint.of("TRIM_HORIZON"),
-                CheckpointStore.of(table(), ME), new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 3),
+        checkpointer = new ShardCheckpointer(
+                SHARD,
+                StoredCheckpoint.of("TRIM_HORIZON"),
+                CheckpointStore.of(table(), ME),
+                new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 3),
                 duration -> {});
     }
 
@@ -45,7 +48,8 @@ public abstract class ShardCheckpointerContract {
     }
 
     static KinesisRecord record(String sequence, long sub) {
-        return new KinesisRecord("key", sequence, sub, Instant.EPOCH, ByteBuffer.allocate(0), Optional.empty(), sub > 0);
+        return new KinesisRecord(
+                "key", sequence, sub, Instant.EPOCH, ByteBuffer.allocate(0), Optional.empty(), sub > 0);
     }
 
     @Test

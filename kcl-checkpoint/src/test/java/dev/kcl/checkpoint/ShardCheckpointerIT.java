@@ -12,7 +12,8 @@ class ShardCheckpointerIT extends ShardCheckpointerContract {
     private final DynamoDbLeaseTable table;
 
     ShardCheckpointerIT(AwsStack stack, TestNames names) {
-        table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.unique("app")).build();
+        table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.unique("app"))
+                .build();
         table.ensureExists();
     }
 

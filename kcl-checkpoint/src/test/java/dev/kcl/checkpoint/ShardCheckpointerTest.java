@@ -57,8 +57,12 @@ class ShardCheckpointerTest extends ShardCheckpointerContract {
     private final List<Duration> sleeps = new ArrayList<>();
 
     private ShardCheckpointer checkpointerOver(FlakyStore store) {
-        return new ShardCheckpointer(SHARD, StoredCheckpoint.of("TRIM_HORIZON"), store,
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), 5), sleeps::add);
+        return new ShardCheckpointer(
+                SHARD,
+                StoredCheckpoint.of("TRIM_HORIZON"),
+                store,
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), 5),
+                sleeps::add);
     }
 
     @Test

@@ -74,16 +74,17 @@ final class Application {
     }
 
     /** The shards that were open at {@code timestamp}. */
-    static Map<String, ShardInfo> shardsOpenAt(KinesisAsyncClient kinesis, String stream, String where,
-            Instant timestamp) {
+    static Map<String, ShardInfo> shardsOpenAt(
+            KinesisAsyncClient kinesis, String stream, String where, Instant timestamp) {
         return list(kinesis, stream, where, ShardDirectory.Filter.AT_TIMESTAMP, timestamp);
     }
 
-    private static Map<String, ShardInfo> list(KinesisAsyncClient kinesis, String stream, String where,
-            ShardDirectory.Filter filter, Instant timestamp) {
+    private static Map<String, ShardInfo> list(
+            KinesisAsyncClient kinesis, String stream, String where, ShardDirectory.Filter filter, Instant timestamp) {
         try {
-            return new KinesisShardDirectory(kinesis, stream).listShards(filter, timestamp).stream()
-                    .collect(Collectors.toMap(ShardInfo::shardId, s -> s, (a, b) -> a, TreeMap::new));
+            return new KinesisShardDirectory(kinesis, stream)
+                    .listShards(filter, timestamp).stream()
+                            .collect(Collectors.toMap(ShardInfo::shardId, s -> s, (a, b) -> a, TreeMap::new));
         } catch (KclException e) {
             if (e.getCause() != null && AwsErrors.classify(e.getCause()) == AwsErrors.Kind.NOT_FOUND) {
                 throw CliException.failed("no stream '" + stream + "' in " + where
@@ -98,7 +99,9 @@ final class Application {
         if (worker.draining()) {
             return "draining";
         }
-        return worker.alive(now, CLOCK_SKEW).map(alive -> alive ? "alive" : "gone").orElse("unknown");
+        return worker.alive(now, CLOCK_SKEW)
+                .map(alive -> alive ? "alive" : "gone")
+                .orElse("unknown");
     }
 
     /** Workers that may be alive: alive or draining by their heartbeat, or of unknown state. */

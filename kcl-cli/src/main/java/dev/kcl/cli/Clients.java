@@ -125,8 +125,8 @@ interface Clients extends AutoCloseable {
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw CliException.usage("--" + option + " must be a URL such as http://localhost:4567, was '" + value
-                    + "'");
+            throw CliException.usage(
+                    "--" + option + " must be a URL such as http://localhost:4567, was '" + value + "'");
         }
     }
 }

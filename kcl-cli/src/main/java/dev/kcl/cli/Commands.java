@@ -56,17 +56,22 @@ final class Commands {
         return new Output(text, json, 0);
     }
 
-    private static String workerTable(List<WorkerStatus> workers, Map<String, Lease> leases,
-            Optional<LeaderLock> leader, Instant now) {
+    private static String workerTable(
+            List<WorkerStatus> workers, Map<String, Lease> leases, Optional<LeaderLock> leader, Instant now) {
         Map<String, Long> held = heldCounts(leases);
         TextTable table = new TextTable("WORKER", "STATE", "HEARTBEAT", "FAILOVER", "LEASES", "LEADER");
         Set<String> seen = new HashSet<>();
         for (WorkerStatus w : workers) {
             seen.add(w.workerId());
-            table.row(w.workerId(), Application.state(w, now),
+            table.row(
+                    w.workerId(),
+                    Application.state(w, now),
                     w.heartbeatAge(now).map(age -> ago(age)).orElse("-"),
-                    w.failoverTime().map(Commands::duration).orElse("-"), held.getOrDefault(w.workerId(), 0L),
-                    leader.filter(l -> l.leaderId().equals(w.workerId())).map(l -> "yes").orElse(""));
+                    w.failoverTime().map(Commands::duration).orElse("-"),
+                    held.getOrDefault(w.workerId(), 0L),
+                    leader.filter(l -> l.leaderId().equals(w.workerId()))
+                            .map(l -> "yes")
+                            .orElse(""));
         }
         // owners with no heartbeat item: workers of AWS's KCL, or kcl workers gone for good
         held.forEach((owner, count) -> {
@@ -77,8 +82,8 @@ final class Commands {
         return table.isEmpty() ? "no workers\n" : table.render();
     }
 
-    private static List<Map<String, Object>> workerJson(List<WorkerStatus> workers, Map<String, Lease> leases,
-            Optional<LeaderLock> leader, Instant now) {
+    private static List<Map<String, Object>> workerJson(
+            List<WorkerStatus> workers, Map<String, Lease> leases, Optional<LeaderLock> leader, Instant now) {
         Map<String, Long> held = heldCounts(leases);
         List<Map<String, Object>> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -92,7 +97,9 @@ final class Commands {
             item.put("heartbeatCounter", w.heartbeatCounter());
             item.put("draining", w.draining());
             item.put("leases", held.getOrDefault(w.workerId(), 0L));
-            item.put("leader", leader.filter(l -> l.leaderId().equals(w.workerId())).isPresent());
+            item.put(
+                    "leader",
+                    leader.filter(l -> l.leaderId().equals(w.workerId())).isPresent());
             out.add(item);
         }
         held.forEach((owner, count) -> {
@@ -118,7 +125,8 @@ final class Commands {
     }
 
     private static Map<String, Long> heldCounts(Map<String, Lease> leases) {
-        return leases.values().stream().filter(l -> l.owner().isPresent())
+        return leases.values().stream()
+                .filter(l -> l.owner().isPresent())
                 .collect(Collectors.groupingBy(l -> l.owner().get(), TreeMap::new, Collectors.counting()));
     }
 
@@ -157,11 +165,18 @@ final class Commands {
             Set<String> parents = lease.map(Lease::parentShardIds)
                     .orElseGet(() -> shard.map(ShardInfo::parentShardIds).orElse(Set.of()));
             Set<String> children = lease.map(Lease::childShardIds).orElse(Set.of());
-            table.row(id, state, lease.flatMap(Lease::owner).orElse("-"),
-                    lease.flatMap(Lease::checkpoint).map(StoredCheckpoint::toString).orElse("-"),
-                    shardLag.flatMap(Lag.Result::millis).map(ms -> ms + " ms")
+            table.row(
+                    id,
+                    state,
+                    lease.flatMap(Lease::owner).orElse("-"),
+                    lease.flatMap(Lease::checkpoint)
+                            .map(StoredCheckpoint::toString)
+                            .orElse("-"),
+                    shardLag.flatMap(Lag.Result::millis)
+                            .map(ms -> ms + " ms")
                             .orElse(shardLag.flatMap(Lag.Result::problem).isPresent() ? "?" : "-"),
-                    list(parents), list(children));
+                    list(parents),
+                    list(children));
 
             Map<String, Object> item = Json.object();
             item.put("shardId", id);
@@ -170,11 +185,16 @@ final class Commands {
             item.put("owner", lease.flatMap(Lease::owner));
             item.put("leaseCounter", lease.map(Lease::counter));
             item.put("checkpoint", lease.flatMap(Lease::checkpoint).map(StoredCheckpoint::sequenceNumber));
-            item.put("checkpointSubSequenceNumber",
+            item.put(
+                    "checkpointSubSequenceNumber",
                     lease.flatMap(Lease::checkpoint).map(StoredCheckpoint::subSequenceNumber));
-            item.put("checkpointTimestamp",
-                    lease.flatMap(Lease::checkpoint).flatMap(StoredCheckpoint::timestamp).map(Instant::toString));
-            item.put("pendingCheckpoint", lease.flatMap(Lease::pendingCheckpoint).map(StoredCheckpoint::toString));
+            item.put(
+                    "checkpointTimestamp",
+                    lease.flatMap(Lease::checkpoint)
+                            .flatMap(StoredCheckpoint::timestamp)
+                            .map(Instant::toString));
+            item.put(
+                    "pendingCheckpoint", lease.flatMap(Lease::pendingCheckpoint).map(StoredCheckpoint::toString));
             item.put("handoffTo", lease.flatMap(Lease::handoffTo));
             item.put("lagMillis", shardLag.flatMap(Lag.Result::millis));
             item.put("parents", new TreeSet<>(parents));
@@ -183,14 +203,27 @@ final class Commands {
         }
         long open = shards.values().stream().filter(ShardInfo::open).count();
         StringBuilder text = new StringBuilder();
-        text.append("application ").append(app.name()).append(", stream ").append(stream).append(": ")
-                .append(shards.size()).append(" shard(s), ").append(open).append(" open; ")
-                .append(leases.size()).append(" lease(s); leader ")
-                .append(leader.map(l -> l.leaderId() + " (term " + l.term() + ")").orElse("none")).append("\n\n")
-                .append(table.render()).append('\n')
+        text.append("application ")
+                .append(app.name())
+                .append(", stream ")
+                .append(stream)
+                .append(": ")
+                .append(shards.size())
+                .append(" shard(s), ")
+                .append(open)
+                .append(" open; ")
+                .append(leases.size())
+                .append(" lease(s); leader ")
+                .append(leader.map(l -> l.leaderId() + " (term " + l.term() + ")")
+                        .orElse("none"))
+                .append("\n\n")
+                .append(table.render())
+                .append('\n')
                 .append(workerTable(workers, leases, leader, now));
         if (!problems.isEmpty()) {
-            text.append("\nlag unknown for ").append(String.join("; ", problems)).append('\n');
+            text.append("\nlag unknown for ")
+                    .append(String.join("; ", problems))
+                    .append('\n');
         }
         Map<String, Object> json = Json.object();
         json.put("application", app.name());
@@ -215,9 +248,8 @@ final class Commands {
         if (l.handoffTo().isPresent()) {
             return "handing off to " + l.handoffTo().get();
         }
-        boolean parentsPending = l.parentShardIds().stream()
-                .map(leases::get)
-                .anyMatch(parent -> parent != null && !parent.isFinished());
+        boolean parentsPending =
+                l.parentShardIds().stream().map(leases::get).anyMatch(parent -> parent != null && !parent.isFinished());
         if (parentsPending) {
             return "waiting for parents";
         }
@@ -237,8 +269,8 @@ final class Commands {
         record Sequence(String sequenceNumber) implements Position {}
     }
 
-    static final String POSITIONS = "trim-horizon, latest, timestamp=<ISO-8601, e.g. 2026-11-21T09:30:00Z> or "
-            + "sequence=<sequence number>";
+    static final String POSITIONS =
+            "trim-horizon, latest, timestamp=<ISO-8601, e.g. 2026-11-21T09:30:00Z> or " + "sequence=<sequence number>";
 
     private static Position position(String value) {
         if (value.equals("trim-horizon")) {
@@ -311,8 +343,11 @@ final class Commands {
         List<WorkerStatus> running = Application.possiblyAlive(app.workers(), now);
         if (!running.isEmpty() && !force && !dryRun) {
             throw CliException.refused(running.size() + " worker(s) of " + app.name() + " may be running: "
-                    + running.stream().map(w -> w.workerId() + " (" + Application.state(w, now)
-                            + w.heartbeatAge(now).map(age -> ", heartbeat " + ago(age)).orElse("") + ")")
+                    + running.stream()
+                            .map(w -> w.workerId() + " (" + Application.state(w, now)
+                                    + w.heartbeatAge(now)
+                                            .map(age -> ", heartbeat " + ago(age))
+                                            .orElse("") + ")")
                             .collect(Collectors.joining(", "))
                     + ". Stop them first, or add --force: each lease is then taken from its owner, which stops"
                     + " reading it, and the next owner starts from the new checkpoint.");
@@ -325,7 +360,8 @@ final class Commands {
         int written = 0;
         for (Change change : changes) {
             String result;
-            if (change.before().isPresent() && change.before().get().owner().isEmpty()
+            if (change.before().isPresent()
+                    && change.before().get().owner().isEmpty()
                     && change.before().get().checkpoint().equals(Optional.of(change.target()))) {
                 result = "unchanged";
             } else if (dryRun) {
@@ -338,9 +374,15 @@ final class Commands {
                     written++;
                 }
             }
-            out.row(change.shardId(), change.before().flatMap(Lease::owner).orElse("-"),
-                    change.before().flatMap(Lease::checkpoint).map(StoredCheckpoint::toString).orElse("-"),
-                    change.target(), result);
+            out.row(
+                    change.shardId(),
+                    change.before().flatMap(Lease::owner).orElse("-"),
+                    change.before()
+                            .flatMap(Lease::checkpoint)
+                            .map(StoredCheckpoint::toString)
+                            .orElse("-"),
+                    change.target(),
+                    result);
             Map<String, Object> item = Json.object();
             item.put("shardId", change.shardId());
             item.put("owner", change.before().flatMap(Lease::owner));
@@ -351,15 +393,20 @@ final class Commands {
         }
         for (Lease kept : leases.values()) {
             if (!targets.containsKey(kept.leaseKey()) && !shards.containsKey(kept.leaseKey()) && only.isEmpty()) {
-                out.row(kept.leaseKey(), kept.owner().orElse("-"), kept.checkpoint().map(Object::toString).orElse("-"),
-                        "-", "kept: the shard is no longer in the stream");
+                out.row(
+                        kept.leaseKey(),
+                        kept.owner().orElse("-"),
+                        kept.checkpoint().map(Object::toString).orElse("-"),
+                        "-",
+                        "kept: the shard is no longer in the stream");
             }
         }
         String summary = (dryRun ? "dry run, nothing written: " : "") + "reset " + app.name() + " on " + stream
                 + " to " + describe(to) + (only.map(s -> ", shard " + s).orElse("")) + ": "
                 + (dryRun ? changes.size() + " lease(s) to change" : written + " lease(s) written")
-                + (dryRun && !running.isEmpty() ? "; " + running.size()
-                        + " worker(s) may be running, so without --dry-run this needs --force" : "");
+                + (dryRun && !running.isEmpty()
+                        ? "; " + running.size() + " worker(s) may be running, so without --dry-run this needs --force"
+                        : "");
         Map<String, Object> result = Json.object();
         result.put("application", app.name());
         result.put("stream", stream);
@@ -370,8 +417,8 @@ final class Commands {
     }
 
     /** The new checkpoint of every shard a reset to {@code to} touches (a sequence number is handled by the caller). */
-    private Map<String, StoredCheckpoint> targets(Position to, String stream, Map<String, ShardInfo> shards,
-            Map<String, Lease> leases) {
+    private Map<String, StoredCheckpoint> targets(
+            Position to, String stream, Map<String, ShardInfo> shards, Map<String, Lease> leases) {
         Map<String, StoredCheckpoint> targets = new TreeMap<>();
         if (to instanceof Position.TrimHorizon) {
             shards.keySet().forEach(id -> targets.put(id, StoredCheckpoint.of("TRIM_HORIZON")));
@@ -405,8 +452,10 @@ final class Commands {
     /** Every shard descended (through splits and merges) from one of {@code roots}, the roots excluded. */
     private static Set<String> descendants(Set<String> roots, Map<String, ShardInfo> shards) {
         Map<String, List<String>> children = new HashMap<>();
-        shards.values().forEach(shard -> shard.parentShardIds()
-                .forEach(parent -> children.computeIfAbsent(parent, k -> new ArrayList<>()).add(shard.shardId())));
+        shards.values()
+                .forEach(shard -> shard.parentShardIds()
+                        .forEach(parent -> children.computeIfAbsent(parent, k -> new ArrayList<>())
+                                .add(shard.shardId())));
         Set<String> found = new HashSet<>();
         Deque<String> queue = new ArrayDeque<>(roots);
         while (!queue.isEmpty()) {
@@ -426,13 +475,15 @@ final class Commands {
             String token = null;
             do {
                 String next = token;
-                var page = clients.kinesis().listShards(b -> {
-                    if (next == null) {
-                        b.streamName(stream);
-                    } else {
-                        b.nextToken(next);
-                    }
-                }).join();
+                var page = clients.kinesis()
+                        .listShards(b -> {
+                            if (next == null) {
+                                b.streamName(stream);
+                            } else {
+                                b.nextToken(next);
+                            }
+                        })
+                        .join();
                 for (var s : page.shards()) {
                     if (s.shardId().equals(shard)) {
                         found = s;
@@ -457,10 +508,14 @@ final class Commands {
                     + (range.endingSequenceNumber() == null ? "the tip (still open)" : range.endingSequenceNumber()));
         }
         try {
-            clients.kinesis().getShardIterator(b -> b.streamName(stream).shardId(shard)
-                    .shardIteratorType(software.amazon.awssdk.services.kinesis.model.ShardIteratorType
-                            .AFTER_SEQUENCE_NUMBER)
-                    .startingSequenceNumber(sequence)).join();
+            clients.kinesis()
+                    .getShardIterator(b -> b.streamName(stream)
+                            .shardId(shard)
+                            .shardIteratorType(
+                                    software.amazon.awssdk.services.kinesis.model.ShardIteratorType
+                                            .AFTER_SEQUENCE_NUMBER)
+                            .startingSequenceNumber(sequence))
+                    .join();
         } catch (RuntimeException e) {
             throw CliException.failed("sequence number " + sequence + " cannot be read after on " + shard + ": "
                     + dev.kcl.aws.AwsErrors.describe(e));
@@ -482,7 +537,10 @@ final class Commands {
             } else {
                 LeaseWrite write = table.resetCheckpoint(current.get(), change.target());
                 if (write.applied()) {
-                    return current.get().owner().map(owner -> "reset, taken from " + owner).orElse("reset");
+                    return current.get()
+                            .owner()
+                            .map(owner -> "reset, taken from " + owner)
+                            .orElse("reset");
                 }
             }
             current = table.get(change.shardId());
@@ -499,11 +557,15 @@ final class Commands {
         Instant now = clock.instant();
         Map<String, Lease> leases = app.leases();
         List<WorkerStatus> workers = app.workers();
-        List<Lease> held = leases.values().stream().filter(l -> l.isOwnedBy(worker)).toList();
-        Optional<WorkerStatus> status = workers.stream().filter(w -> w.workerId().equals(worker)).findFirst();
-        boolean alive = status.map(w -> !Application.state(w, now).equals("gone")).orElse(false);
+        List<Lease> held =
+                leases.values().stream().filter(l -> l.isOwnedBy(worker)).toList();
+        Optional<WorkerStatus> status =
+                workers.stream().filter(w -> w.workerId().equals(worker)).findFirst();
+        boolean alive =
+                status.map(w -> !Application.state(w, now).equals("gone")).orElse(false);
         List<String> targets = workers.stream()
-                .filter(w -> !w.workerId().equals(worker) && Application.state(w, now).equals("alive"))
+                .filter(w -> !w.workerId().equals(worker)
+                        && Application.state(w, now).equals("alive"))
                 .map(WorkerStatus::workerId)
                 .toList();
 
@@ -531,8 +593,10 @@ final class Commands {
             String result;
             if (alive && !targets.isEmpty()) {
                 // a graceful handoff: the worker finishes its batch, checkpoints and passes the lease on
-                String to = load.entrySet().stream().min(Map.Entry.<String, Long>comparingByValue()
-                        .thenComparing(Map.Entry.comparingByKey())).orElseThrow().getKey();
+                String to = load.entrySet().stream()
+                        .min(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                        .orElseThrow()
+                        .getKey();
                 if (table.markHandoff(lease, to).applied()) {
                     load.merge(to, 1L, Long::sum);
                     result = "handing off to " + to;
@@ -555,8 +619,10 @@ final class Commands {
         json.put("leases", items);
         String how = alive && !targets.isEmpty()
                 ? worker + " is running: each lease is handed off when its current batch is done and checkpointed"
-                : worker + (alive ? " is running but no other worker is: its leases are released to nobody"
-                        : " is not running: its leases are released at once, for the leader to assign");
+                : worker
+                        + (alive
+                                ? " is running but no other worker is: its leases are released to nobody"
+                                : " is not running: its leases are released at once, for the leader to assign");
         return new Output(how + "\n\n" + out.render(), json, exit);
     }
 

@@ -1,9 +1,9 @@
 package dev.kcl.cli;
 
-import java.util.Locale;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 

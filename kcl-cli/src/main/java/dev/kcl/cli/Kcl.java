@@ -1,9 +1,9 @@
 package dev.kcl.cli;
 
-import dev.kcl.time.WallClock;
 import dev.kcl.KclException;
 import dev.kcl.aws.AwsErrors;
 import dev.kcl.leases.LeaseTableException;
+import dev.kcl.time.WallClock;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Arrays;
@@ -79,11 +79,12 @@ public final class Kcl {
             Args args = switch (command) {
                 case "describe" -> parse(command, rest, Set.of("app", "stream"), Set.of("json", "no-lag"));
                 case "workers" -> parse(command, rest, Set.of("app"), Set.of("json"));
-                case "reset" -> parse(command, rest, Set.of("app", "stream", "to", "shard"),
-                        Set.of("json", "dry-run", "force"));
+                case "reset" ->
+                    parse(command, rest, Set.of("app", "stream", "to", "shard"), Set.of("json", "dry-run", "force"));
                 case "release" -> parse(command, rest, Set.of("app", "worker"), Set.of("json", "force"));
-                default -> throw CliException.usage("unknown command '" + command
-                        + "'; the commands are describe, workers, reset and release (kcl --help)");
+                default ->
+                    throw CliException.usage("unknown command '" + command
+                            + "'; the commands are describe, workers, reset and release (kcl --help)");
             };
             Clients.check(args);
             try (Clients aws = Clients.lazy(() -> clients.apply(args))) {

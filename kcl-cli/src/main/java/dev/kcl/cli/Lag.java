@@ -23,7 +23,8 @@ final class Lag {
 
     private Lag() {}
 
-    static Map<String, Result> of(KinesisAsyncClient kinesis, String stream, Map<String, StoredCheckpoint> checkpoints) {
+    static Map<String, Result> of(
+            KinesisAsyncClient kinesis, String stream, Map<String, StoredCheckpoint> checkpoints) {
         Map<String, CompletableFuture<Result>> pending = new HashMap<>();
         checkpoints.forEach((shard, checkpoint) -> pending.put(shard, lag(kinesis, stream, shard, checkpoint)));
         Map<String, Result> results = new HashMap<>();
@@ -39,9 +40,10 @@ final class Lag {
         return results;
     }
 
-    private static CompletableFuture<Result> lag(KinesisAsyncClient kinesis, String stream, String shard,
-            StoredCheckpoint checkpoint) {
-        GetShardIteratorRequest.Builder request = GetShardIteratorRequest.builder().streamName(stream).shardId(shard);
+    private static CompletableFuture<Result> lag(
+            KinesisAsyncClient kinesis, String stream, String shard, StoredCheckpoint checkpoint) {
+        GetShardIteratorRequest.Builder request =
+                GetShardIteratorRequest.builder().streamName(stream).shardId(shard);
         switch (checkpoint.sequenceNumber()) {
             case "TRIM_HORIZON" -> request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
             case "LATEST" -> {
@@ -49,23 +51,27 @@ final class Lag {
             }
             case StoredCheckpoint.AT_TIMESTAMP -> {
                 if (checkpoint.timestamp().isEmpty()) {
-                    return CompletableFuture.completedFuture(new Result(Optional.empty(),
-                            Optional.of("AT_TIMESTAMP with the application's configured time")));
+                    return CompletableFuture.completedFuture(new Result(
+                            Optional.empty(), Optional.of("AT_TIMESTAMP with the application's configured time")));
                 }
-                request.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(checkpoint.timestamp().get());
+                request.shardIteratorType(ShardIteratorType.AT_TIMESTAMP)
+                        .timestamp(checkpoint.timestamp().get());
             }
             default -> {
                 if (!isSequenceNumber(checkpoint.sequenceNumber())) {
                     return CompletableFuture.completedFuture(new Result(Optional.empty(), Optional.empty()));
                 }
                 // an aggregated record checkpointed part-way is read again from its start
-                request.shardIteratorType(checkpoint.subSequenceNumber() > 0
-                        ? ShardIteratorType.AT_SEQUENCE_NUMBER : ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                request.shardIteratorType(
+                                checkpoint.subSequenceNumber() > 0
+                                        ? ShardIteratorType.AT_SEQUENCE_NUMBER
+                                        : ShardIteratorType.AFTER_SEQUENCE_NUMBER)
                         .startingSequenceNumber(checkpoint.sequenceNumber());
             }
         }
         return kinesis.getShardIterator(request.build())
-                .thenCompose(iterator -> kinesis.getRecords(b -> b.shardIterator(iterator.shardIterator()).limit(1)))
+                .thenCompose(iterator -> kinesis.getRecords(
+                        b -> b.shardIterator(iterator.shardIterator()).limit(1)))
                 .handle((response, failure) -> failure == null
                         ? new Result(Optional.ofNullable(response.millisBehindLatest()), Optional.empty())
                         : new Result(Optional.empty(), Optional.of(AwsErrors.describe(failure))));

@@ -17,7 +17,8 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.kcl.internal..")
-                .because("internal packages are private to the module that holds them; use the public API or dev.kcl.spi")
+                .because(
+                        "internal packages are private to the module that holds them; use the public API or dev.kcl.spi")
                 .check(MAIN);
     }
 }

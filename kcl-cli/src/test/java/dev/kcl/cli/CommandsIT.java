@@ -3,13 +3,13 @@ package dev.kcl.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kcl.InitialPosition;
+import dev.kcl.InitializationInput;
 import dev.kcl.KinesisRecord;
 import dev.kcl.ProcessRecordsInput;
 import dev.kcl.RecordProcessor;
 import dev.kcl.RecordProcessorFactory;
 import dev.kcl.ShardEndedInput;
 import dev.kcl.ShutdownRequestedInput;
-import dev.kcl.InitializationInput;
 import dev.kcl.Worker;
 import dev.kcl.leases.Heartbeat;
 import dev.kcl.leases.Lease;
@@ -85,7 +85,8 @@ class CommandsIT {
 
                 @Override
                 public void processRecords(ProcessRecordsInput input) {
-                    byShard.computeIfAbsent(shardId, k -> new CopyOnWriteArrayList<>()).addAll(input.records());
+                    byShard.computeIfAbsent(shardId, k -> new CopyOnWriteArrayList<>())
+                            .addAll(input.records());
                     input.checkpointer().checkpoint();
                 }
 
@@ -102,7 +103,9 @@ class CommandsIT {
         }
 
         Set<String> data() {
-            return byShard.values().stream().flatMap(List::stream).map(KinesisRecord::dataAsString)
+            return byShard.values().stream()
+                    .flatMap(List::stream)
+                    .map(KinesisRecord::dataAsString)
                     .collect(Collectors.toSet());
         }
 
@@ -112,7 +115,10 @@ class CommandsIT {
     }
 
     private Worker start(String id, Recorder recorder, Duration failover) {
-        return start(id, recorder, dev.kcl.leases.LeaseConfig.builder().failoverTime(failover).build());
+        return start(
+                id,
+                recorder,
+                dev.kcl.leases.LeaseConfig.builder().failoverTime(failover).build());
     }
 
     private Worker start(String id, Recorder recorder, dev.kcl.leases.LeaseConfig leases) {
@@ -132,25 +138,28 @@ class CommandsIT {
     }
 
     private List<PutRecordsResultEntry> put(String prefix, int count) {
-        return admin.put(names.streamName(), IntStream.range(0, count)
-                .mapToObj(i -> PutRecordsRequestEntry.builder()
-                        .partitionKey(prefix + i)
-                        .data(SdkBytes.fromUtf8String(prefix + i))
-                        .build())
-                .toList());
+        return admin.put(
+                names.streamName(),
+                IntStream.range(0, count)
+                        .mapToObj(i -> PutRecordsRequestEntry.builder()
+                                .partitionKey(prefix + i)
+                                .data(SdkBytes.fromUtf8String(prefix + i))
+                                .build())
+                        .toList());
     }
 
     private DynamoDbLeaseTable table() {
-        return DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName()).build();
+        return DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
+                .build();
     }
 
     private Map<String, Long> owners() {
-        return table().listLeases().stream().collect(Collectors.groupingBy(l -> l.owner().orElse("-"),
-                Collectors.counting()));
+        return table().listLeases().stream()
+                .collect(Collectors.groupingBy(l -> l.owner().orElse("-"), Collectors.counting()));
     }
 
-    private static void await(Duration limit, java.util.function.BooleanSupplier condition,
-            java.util.function.Supplier<String> state) {
+    private static void await(
+            Duration limit, java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> state) {
         Eventually.await(limit, condition, state);
     }
 
@@ -162,8 +171,11 @@ class CommandsIT {
         Recorder b = new Recorder();
         start("a", a, FAILOVER);
         start("b", b, FAILOVER);
-        await(Duration.ofSeconds(60), () -> owners().equals(Map.of("a", 2L, "b", 2L)) && a.data().size()
-                + b.data().size() >= 40, () -> "owners " + owners());
+        await(
+                Duration.ofSeconds(60),
+                () -> owners().equals(Map.of("a", 2L, "b", 2L))
+                        && a.data().size() + b.data().size() >= 40,
+                () -> "owners " + owners());
 
         Run describe = kcl("describe", "--app", names.applicationName(), "--stream", names.streamName(), "--json");
 
@@ -175,7 +187,8 @@ class CommandsIT {
             assertThat(text(shard, "state")).isEqualTo("reading");
             assertThat(text(shard, "owner")).isIn("a", "b");
             assertThat(text(shard, "checkpoint")).matches("[0-9]+");
-            assertThat(Long.parseLong(shard.field("lagMillis").orElseThrow().asNumber())).isGreaterThanOrEqualTo(0);
+            assertThat(Long.parseLong(shard.field("lagMillis").orElseThrow().asNumber()))
+                    .isGreaterThanOrEqualTo(0);
         });
         assertThat(text(json.field("leader").orElseThrow(), "workerId")).isIn("a", "b");
         List<JsonNode> listed = json.field("workers").orElseThrow().asArray();
@@ -183,15 +196,16 @@ class CommandsIT {
         assertThat(listed).allSatisfy(w -> {
             assertThat(text(w, "state")).isEqualTo("alive");
             assertThat(w.field("leases").orElseThrow().asNumber()).isEqualTo("2");
-            assertThat(Long.parseLong(w.field("heartbeatAgeMillis").orElseThrow().asNumber()))
+            assertThat(Long.parseLong(
+                            w.field("heartbeatAgeMillis").orElseThrow().asNumber()))
                     .isLessThan(FAILOVER.toMillis());
         });
 
         Run table = kcl("describe", "--app", names.applicationName(), "--stream", names.streamName());
         assertThat(table.status()).isZero();
         org.slf4j.LoggerFactory.getLogger(CommandsIT.class).info("kcl describe printed:\n{}", table.out());
-        assertThat(table.out()).contains("SHARD", "STATE", "OWNER", "CHECKPOINT", "LAG", "reading", "alive",
-                "shardId-000000000003");
+        assertThat(table.out())
+                .contains("SHARD", "STATE", "OWNER", "CHECKPOINT", "LAG", "reading", "alive", "shardId-000000000003");
 
         Run listing = kcl("workers", "--app", names.applicationName());
         assertThat(listing.status()).isZero();
@@ -204,9 +218,13 @@ class CommandsIT {
         put("r", 30);
         Recorder first = new Recorder();
         Worker a = start("a", first, FAILOVER);
-        await(Duration.ofSeconds(60), () -> first.data().size() == 30, () -> first.data().size() + " delivered");
-        String[] reset = {"reset", "--app", names.applicationName(), "--stream", names.streamName(), "--to",
-            "trim-horizon"};
+        await(
+                Duration.ofSeconds(60),
+                () -> first.data().size() == 30,
+                () -> first.data().size() + " delivered");
+        String[] reset = {
+            "reset", "--app", names.applicationName(), "--stream", names.streamName(), "--to", "trim-horizon"
+        };
 
         Run refused = kcl(reset);
         assertThat(refused.status()).isEqualTo(CliException.REFUSED);
@@ -222,7 +240,8 @@ class CommandsIT {
         Run done = kcl(append(reset, "--json"));
         assertThat(done.status()).as(done.err()).isZero();
         assertThat(done.json().field("changes").orElseThrow().asArray())
-                .extracting(c -> text(c, "result")).containsOnly("reset");
+                .extracting(c -> text(c, "result"))
+                .containsOnly("reset");
         assertThat(table().listLeases()).allSatisfy(lease -> {
             assertThat(lease.owner()).isEmpty();
             assertThat(lease.checkpoint()).contains(StoredCheckpoint.of("TRIM_HORIZON"));
@@ -230,7 +249,10 @@ class CommandsIT {
 
         Recorder again = new Recorder();
         start("a2", again, FAILOVER);
-        await(Duration.ofSeconds(60), () -> again.data().size() == 30, () -> again.data().size() + " delivered");
+        await(
+                Duration.ofSeconds(60),
+                () -> again.data().size() == 30,
+                () -> again.data().size() + " delivered");
         assertThat(again.count()).isEqualTo(30);
     }
 
@@ -244,18 +266,30 @@ class CommandsIT {
         put("late", 20);
         Recorder first = new Recorder();
         Worker a = start("a", first, FAILOVER);
-        await(Duration.ofSeconds(60), () -> first.data().size() == 40, () -> first.data().size() + " delivered");
+        await(
+                Duration.ofSeconds(60),
+                () -> first.data().size() == 40,
+                () -> first.data().size() + " delivered");
         assertThat(a.shutdown(Duration.ofSeconds(10))).isTrue();
 
-        Run reset = kcl("reset", "--app", names.applicationName(), "--stream", names.streamName(), "--to",
+        Run reset = kcl(
+                "reset",
+                "--app",
+                names.applicationName(),
+                "--stream",
+                names.streamName(),
+                "--to",
                 "timestamp=" + between.atOffset(ZoneOffset.ofHours(1)));
         assertThat(reset.status()).as(reset.err()).isZero();
-        assertThat(table().listLeases()).allSatisfy(lease -> assertThat(lease.checkpoint())
-                .contains(StoredCheckpoint.atTimestamp(between)));
+        assertThat(table().listLeases())
+                .allSatisfy(lease -> assertThat(lease.checkpoint()).contains(StoredCheckpoint.atTimestamp(between)));
 
         Recorder again = new Recorder();
         start("a2", again, FAILOVER);
-        await(Duration.ofSeconds(60), () -> again.data().size() == 20, () -> again.data().size() + " delivered");
+        await(
+                Duration.ofSeconds(60),
+                () -> again.data().size() == 20,
+                () -> again.data().size() + " delivered");
         assertThat(again.data()).allMatch(data -> data.startsWith("late"));
         Run describe = kcl("describe", "--app", names.applicationName(), "--stream", names.streamName(), "--json");
         assertThat(describe.json().field("shards").orElseThrow().asArray())
@@ -270,11 +304,22 @@ class CommandsIT {
         start("a", recorder, FAILOVER);
         await(Duration.ofSeconds(60), () -> recorder.count() == 30, () -> recorder.count() + " delivered");
         String shard = written.get(0).shardId();
-        List<String> onShard = written.stream().filter(r -> r.shardId().equals(shard))
-                .map(PutRecordsResultEntry::sequenceNumber).toList();
+        List<String> onShard = written.stream()
+                .filter(r -> r.shardId().equals(shard))
+                .map(PutRecordsResultEntry::sequenceNumber)
+                .toList();
         String third = onShard.get(2);
-        String[] reset = {"reset", "--app", names.applicationName(), "--stream", names.streamName(), "--to",
-            "sequence=" + third, "--shard", shard};
+        String[] reset = {
+            "reset",
+            "--app",
+            names.applicationName(),
+            "--stream",
+            names.streamName(),
+            "--to",
+            "sequence=" + third,
+            "--shard",
+            shard
+        };
 
         assertThat(kcl(reset).status()).isEqualTo(CliException.REFUSED);
         Run forced = kcl(append(reset, "--force"));
@@ -283,8 +328,10 @@ class CommandsIT {
         assertThat(forced.out()).contains("reset, taken from a");
         int expected = 30 + onShard.size() - 3;
         await(Duration.ofSeconds(60), () -> recorder.count() >= expected, () -> recorder.count() + " delivered");
-        List<String> redelivered = recorder.byShard.get(shard).stream().skip(onShard.size())
-                .map(KinesisRecord::sequenceNumber).toList();
+        List<String> redelivered = recorder.byShard.get(shard).stream()
+                .skip(onShard.size())
+                .map(KinesisRecord::sequenceNumber)
+                .toList();
         assertThat(redelivered).containsExactlyElementsOf(onShard.subList(3, onShard.size()));
     }
 
@@ -295,7 +342,9 @@ class CommandsIT {
         table.ensureExists();
         for (String shard : List.of("shardId-000000000000", "shardId-000000000001")) {
             table.create(Lease.create(shard, StoredCheckpoint.of("TRIM_HORIZON"), Set.of()).toBuilder()
-                    .owner(Optional.of("ghost")).counter(1).build());
+                    .owner(Optional.of("ghost"))
+                    .counter(1)
+                    .build());
         }
         // a worker whose last heartbeat was five minutes ago, with a failover time of 10 s
         DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
@@ -306,12 +355,19 @@ class CommandsIT {
         put("r", 10);
         Recorder recorder = new Recorder();
         // b would wait a minute before it took a silent worker's leases; its leader scans every second
-        start("b", recorder, dev.kcl.leases.LeaseConfig.builder().failoverTime(Duration.ofSeconds(60))
-                .leaseScanInterval(Duration.ofSeconds(1)).build());
+        start(
+                "b",
+                recorder,
+                dev.kcl.leases.LeaseConfig.builder()
+                        .failoverTime(Duration.ofSeconds(60))
+                        .leaseScanInterval(Duration.ofSeconds(1))
+                        .build());
 
         Run listing = kcl("workers", "--app", names.applicationName(), "--json");
         JsonNode ghost = listing.json().field("workers").orElseThrow().asArray().stream()
-                .filter(w -> text(w, "workerId").equals("ghost")).findFirst().orElseThrow();
+                .filter(w -> text(w, "workerId").equals("ghost"))
+                .findFirst()
+                .orElseThrow();
         assertThat(text(ghost, "state")).isEqualTo("gone");
         assertThat(ghost.field("leases").orElseThrow().asNumber()).isEqualTo("2");
 
@@ -332,14 +388,17 @@ class CommandsIT {
         start("a", a, FAILOVER);
         start("b", b, FAILOVER);
         await(Duration.ofSeconds(60), () -> owners().equals(Map.of("a", 2L, "b", 2L)), () -> "owners " + owners());
-        Set<String> heldByA = table().listLeases().stream().filter(l -> l.isOwnedBy("a")).map(Lease::leaseKey)
+        Set<String> heldByA = table().listLeases().stream()
+                .filter(l -> l.isOwnedBy("a"))
+                .map(Lease::leaseKey)
                 .collect(Collectors.toSet());
 
         Run release = kcl("release", "--app", names.applicationName(), "--worker", "a", "--json");
 
         assertThat(release.status()).as(release.err()).isZero();
         assertThat(release.json().field("leases").orElseThrow().asArray())
-                .extracting(l -> text(l, "result")).containsOnly("handing off to b");
+                .extracting(l -> text(l, "result"))
+                .containsOnly("handing off to b");
         await(Duration.ofSeconds(20), () -> b.initialized.containsAll(heldByA), () -> "b has " + b.initialized);
     }
 
@@ -355,13 +414,29 @@ class CommandsIT {
         assertThat(noStream.status()).isEqualTo(CliException.FAILED);
         assertThat(noStream.err()).contains("no stream 'no-such-stream'");
 
-        Run noShard = kcl("reset", "--app", names.applicationName(), "--stream", names.streamName(), "--to",
-                "latest", "--shard", "shardId-000000000042");
+        Run noShard = kcl(
+                "reset",
+                "--app",
+                names.applicationName(),
+                "--stream",
+                names.streamName(),
+                "--to",
+                "latest",
+                "--shard",
+                "shardId-000000000042");
         assertThat(noShard.status()).isEqualTo(CliException.FAILED);
         assertThat(noShard.err()).contains("no shard shardId-000000000042");
 
-        Run badSequence = kcl("reset", "--app", names.applicationName(), "--stream", names.streamName(), "--to",
-                "sequence=1", "--shard", "shardId-000000000000");
+        Run badSequence = kcl(
+                "reset",
+                "--app",
+                names.applicationName(),
+                "--stream",
+                names.streamName(),
+                "--to",
+                "sequence=1",
+                "--shard",
+                "shardId-000000000000");
         assertThat(badSequence.status()).isEqualTo(CliException.FAILED);
         assertThat(badSequence.err()).contains("sequence number 1");
     }

@@ -21,10 +21,14 @@ class KclTest {
     private int run(String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int status = new Kcl(a -> {
-            throw new AssertionError("no client is needed for a usage error");
-        }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8),
-                Clock.systemUTC()).run(args);
+        int status = new Kcl(
+                        a -> {
+                            throw new AssertionError("no client is needed for a usage error");
+                        },
+                        new PrintStream(o, true, StandardCharsets.UTF_8),
+                        new PrintStream(e, true, StandardCharsets.UTF_8),
+                        Clock.systemUTC())
+                .run(args);
         out = o.toString(StandardCharsets.UTF_8);
         err = e.toString(StandardCharsets.UTF_8);
         return status;
@@ -58,7 +62,8 @@ class KclTest {
         assertThat(run("release", "--app", "a", "--force=yes", "--worker", "w")).isEqualTo(CliException.USAGE);
         assertThat(err).contains("--force takes no value");
 
-        assertThat(run("workers", "--app", "a", "--kinesis-endpoint", "localhost")).isEqualTo(CliException.USAGE);
+        assertThat(run("workers", "--app", "a", "--kinesis-endpoint", "localhost"))
+                .isEqualTo(CliException.USAGE);
         assertThat(err).contains("--kinesis-endpoint must be a URL");
     }
 
@@ -67,18 +72,20 @@ class KclTest {
         assertThat(run("reset", "--app", "a", "--stream", "s")).isEqualTo(CliException.USAGE);
         assertThat(err).contains("needs --to");
 
-        assertThat(run("reset", "--app", "a", "--stream", "s", "--to", "yesterday")).isEqualTo(CliException.USAGE);
+        assertThat(run("reset", "--app", "a", "--stream", "s", "--to", "yesterday"))
+                .isEqualTo(CliException.USAGE);
         assertThat(err).contains("--to must be one of trim-horizon, latest, timestamp=");
 
-        assertThat(run("reset", "--app", "a", "--stream", "s", "--to", "timestamp=2026-11-21")).isEqualTo(
-                CliException.USAGE);
+        assertThat(run("reset", "--app", "a", "--stream", "s", "--to", "timestamp=2026-11-21"))
+                .isEqualTo(CliException.USAGE);
         assertThat(err).contains("not an ISO-8601 time with an offset");
 
         assertThat(run("reset", "--app", "a", "--stream", "s", "--to", "sequence=12x", "--shard", "x"))
                 .isEqualTo(CliException.USAGE);
         assertThat(err).contains("not a Kinesis sequence number");
 
-        assertThat(run("reset", "--app", "a", "--stream", "s", "--to", "sequence=12")).isEqualTo(CliException.USAGE);
+        assertThat(run("reset", "--app", "a", "--stream", "s", "--to", "sequence=12"))
+                .isEqualTo(CliException.USAGE);
         assertThat(err).contains("needs --shard");
     }
 
@@ -108,12 +115,16 @@ class KclTest {
         assertThat(parsed.field("none").orElseThrow().isNull()).isTrue();
         assertThat(parsed.field("list").orElseThrow().asArray()).hasSize(2);
         assertThat(parsed.field("empty").orElseThrow().asArray()).isEmpty();
-        assertThat(parsed.field("nested").orElseThrow().field("k").orElseThrow().text()).isEqualTo("v");
+        assertThat(parsed.field("nested").orElseThrow().field("k").orElseThrow().text())
+                .isEqualTo("v");
     }
 
     @Test
     void tablesLineUpTheirColumns() {
-        String rendered = new TextTable("SHARD", "OWNER").row("shardId-000000000000", "a").row("s1", null).render();
+        String rendered = new TextTable("SHARD", "OWNER")
+                .row("shardId-000000000000", "a")
+                .row("s1", null)
+                .render();
 
         assertThat(rendered).isEqualTo("""
                 SHARD                 OWNER

@@ -97,14 +97,21 @@ class MigrationFromKclIT {
         thread.start();
         Map<String, String> expectedCheckpoints = first.stream()
                 .filter(r -> index(first, r) < 10)
-                .collect(Collectors.toMap(PutRecordsResultEntry::shardId, PutRecordsResultEntry::sequenceNumber,
+                .collect(Collectors.toMap(
+                        PutRecordsResultEntry::shardId,
+                        PutRecordsResultEntry::sequenceNumber,
                         (x, y) -> new BigInteger(x).compareTo(new BigInteger(y)) > 0 ? x : y));
-        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName()).build();
+        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
+                .build();
         try {
-            Eventually.await(Duration.ofSeconds(150), () -> seenByKcl.size() == 20 && checkpoints(table)
-                    .equals(expectedCheckpoints), () -> "KCL saw " + seenByKcl.size() + ", checkpoints "
+            Eventually.await(
+                    Duration.ofSeconds(150),
+                    () -> seenByKcl.size() == 20 && checkpoints(table).equals(expectedCheckpoints),
+                    () -> "KCL saw " + seenByKcl.size() + ", checkpoints "
                             + (table.exists() ? checkpoints(table) : "(no table yet)"));
-            log.info("{}: KCL processed 20 records and checkpointed in {} s", version,
+            log.info(
+                    "{}: KCL processed 20 records and checkpointed in {} s",
+                    version,
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         } finally {
             try {
@@ -115,7 +122,8 @@ class MigrationFromKclIT {
             }
             thread.join(30_000);
         }
-        assertThat(table.listLeases()).allSatisfy(lease -> assertThat(lease.owner()).contains(KCL_WORKER));
+        assertThat(table.listLeases())
+                .allSatisfy(lease -> assertThat(lease.owner()).contains(KCL_WORKER));
 
         // 2. more records arrive while nothing runs; then a kcl worker starts with the same application name
         List<PutRecordsResultEntry> second = put("b", 20);
@@ -135,21 +143,23 @@ class MigrationFromKclIT {
         // what lies after KCL's checkpoint on each shard: a10..a19 and every b
         try {
             worker.start();
-            Eventually.await(Duration.ofSeconds(60), () -> recorder.data().containsAll(expected),
+            Eventually.await(
+                    Duration.ofSeconds(60),
+                    () -> recorder.data().containsAll(expected),
                     () -> "kcl delivered " + recorder.data());
 
             // 3. nothing at or before KCL's checkpoints is delivered again, and nothing twice
             assertThat(recorder.data()).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(recorder.count()).isEqualTo(expected.size());
             for (Map.Entry<String, String> checkpoint : expectedCheckpoints.entrySet()) {
-                assertThat(recorder.byShard.get(checkpoint.getKey())).extracting(KinesisRecord::sequenceNumber)
-                        .allSatisfy(seq -> assertThat(new BigInteger(seq))
-                                .isGreaterThan(new BigInteger(checkpoint.getValue())));
+                assertThat(recorder.byShard.get(checkpoint.getKey()))
+                        .extracting(KinesisRecord::sequenceNumber)
+                        .allSatisfy(seq ->
+                                assertThat(new BigInteger(seq)).isGreaterThan(new BigInteger(checkpoint.getValue())));
             }
 
             // and the command-line tool reads the migrated table, KCL's own items included
-            Run describe = Run.kcl(stack, "describe", "--app", names.applicationName(), "--stream",
-                    names.streamName());
+            Run describe = Run.kcl(stack, "describe", "--app", names.applicationName(), "--stream", names.streamName());
             assertThat(describe.status()).as(describe.err()).isZero();
             assertThat(describe.out()).contains("kcl-worker", "reading");
         } finally {
@@ -158,10 +168,14 @@ class MigrationFromKclIT {
     }
 
     private Map<String, String> checkpoints(DynamoDbLeaseTable table) {
-        return table.listLeases().stream().filter(l -> l.checkpoint().isPresent()
+        return table.listLeases().stream()
+                .filter(l -> l.checkpoint().isPresent()
                         && !l.checkpoint().get().sequenceNumber().equals("TRIM_HORIZON"))
-                .collect(Collectors.toMap(Lease::leaseKey,
-                        l -> l.checkpoint().map(StoredCheckpoint::sequenceNumber).orElseThrow()));
+                .collect(Collectors.toMap(
+                        Lease::leaseKey,
+                        l -> l.checkpoint()
+                                .map(StoredCheckpoint::sequenceNumber)
+                                .orElseThrow()));
     }
 
     private static int index(List<PutRecordsResultEntry> results, PutRecordsResultEntry entry) {
@@ -169,20 +183,27 @@ class MigrationFromKclIT {
     }
 
     private List<PutRecordsResultEntry> put(String prefix, int count) {
-        return admin.put(names.streamName(), IntStream.range(0, count)
-                .mapToObj(i -> PutRecordsRequestEntry.builder()
-                        .partitionKey(prefix + i)
-                        .data(SdkBytes.fromUtf8String(prefix + i))
-                        .build())
-                .toList());
+        return admin.put(
+                names.streamName(),
+                IntStream.range(0, count)
+                        .mapToObj(i -> PutRecordsRequestEntry.builder()
+                                .partitionKey(prefix + i)
+                                .data(SdkBytes.fromUtf8String(prefix + i))
+                                .build())
+                        .toList());
     }
 
     /** AWS's KCL, configured to start and hand over leases in seconds rather than minutes. */
     private Scheduler awsKcl(CoordinatorConfig.ClientVersionConfig version, Set<String> seen) {
         ConfigsBuilder configs = new ConfigsBuilder(
-                new SingleStreamTracker(names.streamName(),
+                new SingleStreamTracker(
+                        names.streamName(),
                         InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)),
-                names.applicationName(), stack.kinesisHttp1(), stack.dynamoDb(), stack.cloudWatch(), KCL_WORKER,
+                names.applicationName(),
+                stack.kinesisHttp1(),
+                stack.dynamoDb(),
+                stack.cloudWatch(),
+                KCL_WORKER,
                 () -> new CheckpointingPartOfEachBatch(seen));
         LeaseManagementConfig leases = configs.leaseManagementConfig()
                 .failoverTimeMillis(3_000)
@@ -196,10 +217,17 @@ class MigrationFromKclIT {
                 .shardConsumerDispatchPollIntervalMillis(100)
                 .parentShardPollIntervalMillis(200);
         MetricsConfig metrics = configs.metricsConfig().metricsFactory(new NullMetricsFactory());
-        RetrievalConfig retrieval = configs.retrievalConfig().retrievalSpecificConfig(
-                new PollingConfig(names.streamName(), stack.kinesisHttp1()).idleTimeBetweenReadsInMillis(200));
-        return new FastStartScheduler(configs.checkpointConfig(), coordinator, leases, configs.lifecycleConfig(),
-                metrics, configs.processorConfig(), retrieval);
+        RetrievalConfig retrieval = configs.retrievalConfig()
+                .retrievalSpecificConfig(
+                        new PollingConfig(names.streamName(), stack.kinesisHttp1()).idleTimeBetweenReadsInMillis(200));
+        return new FastStartScheduler(
+                configs.checkpointConfig(),
+                coordinator,
+                leases,
+                configs.lifecycleConfig(),
+                metrics,
+                configs.processorConfig(),
+                retrieval);
     }
 
     /** A KCL processor that sees every record but checkpoints only up to the last one numbered below 10. */

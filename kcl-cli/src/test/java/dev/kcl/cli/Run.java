@@ -38,8 +38,12 @@ record Run(int status, String out, String err) {
             @Override
             public void close() {}
         };
-        int status = new Kcl(a -> clients, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Clock.systemUTC()).run(args);
+        int status = new Kcl(
+                        a -> clients,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        Clock.systemUTC())
+                .run(args);
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

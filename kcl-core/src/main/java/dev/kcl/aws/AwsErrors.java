@@ -41,7 +41,8 @@ public final class AwsErrors {
 
     public static Kind classify(Throwable failure) {
         Throwable t = unwrap(failure);
-        if (t instanceof ProvisionedThroughputExceededException || t instanceof LimitExceededException
+        if (t instanceof ProvisionedThroughputExceededException
+                || t instanceof LimitExceededException
                 || t instanceof KmsThrottlingException) {
             return Kind.THROTTLED;
         }
@@ -61,7 +62,9 @@ public final class AwsErrors {
             if (service.statusCode() >= 500) {
                 return Kind.TRANSIENT;
             }
-            String code = service.awsErrorDetails() == null ? "" : service.awsErrorDetails().errorCode();
+            String code = service.awsErrorDetails() == null
+                    ? ""
+                    : service.awsErrorDetails().errorCode();
             if (service.statusCode() == 403 || "AccessDeniedException".equals(code)) {
                 return Kind.FATAL;
             }

@@ -61,8 +61,11 @@ public final class CloudWatchMetricsSink implements MetricsSink {
     /**
      * @param baseDimensions the dimensions of the sink's own metric ({@code MetricsDropped}), normally the application
      */
-    public CloudWatchMetricsSink(CloudWatchAsyncClient cloudWatch, MetricsConfig config,
-            Map<String, String> baseDimensions, InstantSource clock) {
+    public CloudWatchMetricsSink(
+            CloudWatchAsyncClient cloudWatch,
+            MetricsConfig config,
+            Map<String, String> baseDimensions,
+            InstantSource clock) {
         this.cloudWatch = cloudWatch;
         this.config = config;
         this.baseDimensions = Map.copyOf(baseDimensions);
@@ -88,8 +91,8 @@ public final class CloudWatchMetricsSink implements MetricsSink {
     public void flush() {
         long droppedNow = dropped.getAndSet(0);
         if (droppedNow > 0) {
-            aggregator.record(new Metric(MetricNames.METRICS_DROPPED, MetricUnit.COUNT, droppedNow, baseDimensions,
-                    clock.instant()));
+            aggregator.record(new Metric(
+                    MetricNames.METRICS_DROPPED, MetricUnit.COUNT, droppedNow, baseDimensions, clock.instant()));
         }
         List<MetricDatum> datums = new ArrayList<>();
         for (MetricAggregator.Aggregate aggregate : aggregator.drain()) {
@@ -121,7 +124,8 @@ public final class CloudWatchMetricsSink implements MetricsSink {
             batch.add(pending.pollFirst());
         }
         calls.incrementAndGet();
-        inFlight = cloudWatch.putMetricData(b -> b.namespace(config.namespace()).metricData(batch))
+        inFlight = cloudWatch
+                .putMetricData(b -> b.namespace(config.namespace()).metricData(batch))
                 .whenComplete((response, error) -> {
                     synchronized (this) {
                         if (error == null) {
@@ -133,8 +137,10 @@ public final class CloudWatchMetricsSink implements MetricsSink {
                             return;
                         }
                         if (failuresInARow++ == 0) {
-                            log.warn("PutMetricData failed ({}); keeping {} data points for the next flush",
-                                    AwsErrors.describe(error), batch.size());
+                            log.warn(
+                                    "PutMetricData failed ({}); keeping {} data points for the next flush",
+                                    AwsErrors.describe(error),
+                                    batch.size());
                         }
                         for (int i = batch.size() - 1; i >= 0; i--) {
                             if (pending.size() >= config.maxBufferedDatums()) {
@@ -164,8 +170,11 @@ public final class CloudWatchMetricsSink implements MetricsSink {
 
     private static MetricDatum toDatum(MetricAggregator.Aggregate aggregate) {
         List<Dimension> dimensions = new ArrayList<>();
-        aggregate.key().dimensions().forEach((name, value) -> dimensions.add(
-                Dimension.builder().name(name).value(value).build()));
+        aggregate
+                .key()
+                .dimensions()
+                .forEach((name, value) -> dimensions.add(
+                        Dimension.builder().name(name).value(value).build()));
         return MetricDatum.builder()
                 .metricName(aggregate.key().name())
                 .dimensions(dimensions)

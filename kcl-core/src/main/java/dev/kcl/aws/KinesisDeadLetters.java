@@ -34,18 +34,19 @@ public final class KinesisDeadLetters {
                     .toList();
             PutRecordsResponse response;
             try {
-                response = kinesis.putRecords(b -> b.streamName(stream).records(entries)).get(30, TimeUnit.SECONDS);
+                response = kinesis.putRecords(b -> b.streamName(stream).records(entries))
+                        .get(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RetryableKclException("interrupted writing dead letters to " + stream, e);
             } catch (ExecutionException | TimeoutException e) {
-                throw new RetryableKclException("writing dead letters to " + stream + " failed: "
-                        + AwsErrors.describe(e), AwsErrors.unwrap(e));
+                throw new RetryableKclException(
+                        "writing dead letters to " + stream + " failed: " + AwsErrors.describe(e), AwsErrors.unwrap(e));
             }
             if (response.failedRecordCount() != null && response.failedRecordCount() > 0) {
                 // all or nothing, so the caller's retry writes every letter (a few may arrive twice)
-                throw new RetryableKclException(response.failedRecordCount() + " dead letters were rejected by "
-                        + stream, null);
+                throw new RetryableKclException(
+                        response.failedRecordCount() + " dead letters were rejected by " + stream, null);
             }
         }
     }

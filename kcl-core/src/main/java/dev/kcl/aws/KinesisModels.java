@@ -19,18 +19,30 @@ public final class KinesisModels {
     public static List<KinesisRecord> records(List<Record> records) {
         List<KinesisRecord> out = new ArrayList<>(records.size());
         for (Record record : records) {
-            out.add(new KinesisRecord(record.partitionKey(), record.sequenceNumber(), 0,
-                    record.approximateArrivalTimestamp(), record.data().asByteBuffer(), Optional.empty(), false));
+            out.add(new KinesisRecord(
+                    record.partitionKey(),
+                    record.sequenceNumber(),
+                    0,
+                    record.approximateArrivalTimestamp(),
+                    record.data().asByteBuffer(),
+                    Optional.empty(),
+                    false));
         }
         return out;
     }
 
-    public static List<ChildShard> childShards(List<software.amazon.awssdk.services.kinesis.model.ChildShard> children) {
+    public static List<ChildShard> childShards(
+            List<software.amazon.awssdk.services.kinesis.model.ChildShard> children) {
         List<ChildShard> out = new ArrayList<>(children.size());
         for (var c : children) {
-            out.add(new ChildShard(c.shardId(), Set.copyOf(c.parentShards()), c.hashKeyRange() == null
-                    ? Optional.empty()
-                    : Optional.of(HashKeyRange.of(c.hashKeyRange().startingHashKey(), c.hashKeyRange().endingHashKey()))));
+            out.add(new ChildShard(
+                    c.shardId(),
+                    Set.copyOf(c.parentShards()),
+                    c.hashKeyRange() == null
+                            ? Optional.empty()
+                            : Optional.of(HashKeyRange.of(
+                                    c.hashKeyRange().startingHashKey(),
+                                    c.hashKeyRange().endingHashKey()))));
         }
         return out;
     }
@@ -41,7 +53,8 @@ public final class KinesisModels {
      */
     public static ShardIteratorType iteratorType(Checkpoint start) {
         if (start instanceof Checkpoint.After after) {
-            return after.subSequenceNumber() > 0 ? ShardIteratorType.AT_SEQUENCE_NUMBER
+            return after.subSequenceNumber() > 0
+                    ? ShardIteratorType.AT_SEQUENCE_NUMBER
                     : ShardIteratorType.AFTER_SEQUENCE_NUMBER;
         }
         if (start instanceof Checkpoint.AtTimestamp) {

@@ -44,8 +44,9 @@ public final class KinesisShardDirectory implements ShardDirectory {
                 switch (filter) {
                     case AT_TRIM_HORIZON -> request.shardFilter(f -> f.type(ShardFilterType.AT_TRIM_HORIZON));
                     case AT_LATEST -> request.shardFilter(f -> f.type(ShardFilterType.AT_LATEST));
-                    case AT_TIMESTAMP -> request.shardFilter(f -> f.type(ShardFilterType.AT_TIMESTAMP)
-                            .timestamp(timestamp));
+                    case AT_TIMESTAMP ->
+                        request.shardFilter(
+                                f -> f.type(ShardFilterType.AT_TIMESTAMP).timestamp(timestamp));
                     default -> {
                         // all shards
                     }
@@ -62,8 +63,10 @@ public final class KinesisShardDirectory implements ShardDirectory {
                 if (shard.adjacentParentShardId() != null) {
                     parents.add(shard.adjacentParentShardId());
                 }
-                Optional<HashKeyRange> range = shard.hashKeyRange() == null ? Optional.empty()
-                        : Optional.of(HashKeyRange.of(shard.hashKeyRange().startingHashKey(),
+                Optional<HashKeyRange> range = shard.hashKeyRange() == null
+                        ? Optional.empty()
+                        : Optional.of(HashKeyRange.of(
+                                shard.hashKeyRange().startingHashKey(),
                                 shard.hashKeyRange().endingHashKey()));
                 boolean open = shard.sequenceNumberRange() == null
                         || shard.sequenceNumberRange().endingSequenceNumber() == null;

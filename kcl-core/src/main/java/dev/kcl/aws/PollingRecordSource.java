@@ -70,8 +70,15 @@ final class PollingRecordSource implements RecordSource {
     private long lastCallAt;
     private int failures;
 
-    PollingRecordSource(KinesisAsyncClient kinesis, String stream, String shardId, Checkpoint start,
-            PollingConfig config, TaskScheduler timer, Ticker ticker, RetrievalMetrics metrics) {
+    PollingRecordSource(
+            KinesisAsyncClient kinesis,
+            String stream,
+            String shardId,
+            Checkpoint start,
+            PollingConfig config,
+            TaskScheduler timer,
+            Ticker ticker,
+            RetrievalMetrics metrics) {
         this.kinesis = kinesis;
         this.stream = stream;
         this.shardId = shardId;
@@ -137,7 +144,8 @@ final class PollingRecordSource implements RecordSource {
             return; // the processor is behind: wait until it takes a batch
         }
         long now = ticker.nanos();
-        long at = Math.max(lastCallAt + config.minCallInterval().toNanos(),
+        long at = Math.max(
+                lastCallAt + config.minCallInterval().toNanos(),
                 caughtUp ? now + config.idleTime().toNanos() : now);
         scheduleAt(at - now);
     }
@@ -147,14 +155,16 @@ final class PollingRecordSource implements RecordSource {
             fetch();
             return;
         }
-        scheduled = timer.schedule(() -> {
-            synchronized (this) {
-                scheduled = null;
-                if (!closed && !fetching) {
-                    fetch();
-                }
-            }
-        }, Duration.ofNanos(delayNanos));
+        scheduled = timer.schedule(
+                () -> {
+                    synchronized (this) {
+                        scheduled = null;
+                        if (!closed && !fetching) {
+                            fetch();
+                        }
+                    }
+                },
+                Duration.ofNanos(delayNanos));
     }
 
     /** Issues one call. Holds the lock. */
@@ -170,10 +180,12 @@ final class PollingRecordSource implements RecordSource {
     }
 
     private GetShardIteratorRequest iteratorRequest() {
-        GetShardIteratorRequest.Builder request = GetShardIteratorRequest.builder().streamName(stream).shardId(shardId);
+        GetShardIteratorRequest.Builder request =
+                GetShardIteratorRequest.builder().streamName(stream).shardId(shardId);
         if (lastSequence != null) {
             return request.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                    .startingSequenceNumber(lastSequence).build();
+                    .startingSequenceNumber(lastSequence)
+                    .build();
         }
         request.shardIteratorType(KinesisModels.iteratorType(start));
         if (start instanceof Checkpoint.After after) {
@@ -230,7 +242,9 @@ final class PollingRecordSource implements RecordSource {
             caughtUp = records.size() < config.maxRecordsPerCall() && behind == 0;
             iterator = response.nextShardIterator();
             if (iterator == null) {
-                endShard(records, behind,
+                endShard(
+                        records,
+                        behind,
                         response.hasChildShards() ? KinesisModels.childShards(response.childShards()) : List.of());
                 return;
             }
@@ -248,7 +262,10 @@ final class PollingRecordSource implements RecordSource {
     /** Holds the lock; completes the waiting consumer outside it. */
     private void endShard(List<KinesisRecord> records, long behind, List<ChildShard> children) {
         ended = true;
-        log.info("{} read to its end; children {}", shardId, children.stream().map(ChildShard::shardId).toList());
+        log.info(
+                "{} read to its end; children {}",
+                shardId,
+                children.stream().map(ChildShard::shardId).toList());
         RecordBatch batch = new RecordBatch(records, behind, Optional.of(children));
         CompletableFuture<RecordBatch> deliver = enqueue(batch);
         if (deliver != null) {
@@ -280,13 +297,23 @@ final class PollingRecordSource implements RecordSource {
             return;
         }
         failures++;
-        metrics.call(shardId, RetrievalMetrics.Operation.GET_RECORDS, kind == AwsErrors.Kind.THROTTLED
-                ? RetrievalMetrics.Outcome.THROTTLED : RetrievalMetrics.Outcome.ERROR);
+        metrics.call(
+                shardId,
+                RetrievalMetrics.Operation.GET_RECORDS,
+                kind == AwsErrors.Kind.THROTTLED ? RetrievalMetrics.Outcome.THROTTLED : RetrievalMetrics.Outcome.ERROR);
         if (failures == 1) {
-            log.warn("{} {} reading {} ({}); retrying with backoff", shardId,
-                    kind == AwsErrors.Kind.THROTTLED ? "throttled" : "failed", position, AwsErrors.describe(error));
+            log.warn(
+                    "{} {} reading {} ({}); retrying with backoff",
+                    shardId,
+                    kind == AwsErrors.Kind.THROTTLED ? "throttled" : "failed",
+                    position,
+                    AwsErrors.describe(error));
         } else if (failures % 50 == 0) {
-            log.warn("{} still failing after {} attempts reading {}: {}", shardId, failures, position,
+            log.warn(
+                    "{} still failing after {} attempts reading {}: {}",
+                    shardId,
+                    failures,
+                    position,
                     AwsErrors.describe(error));
         }
         if (kind == AwsErrors.Kind.NOT_FOUND) {

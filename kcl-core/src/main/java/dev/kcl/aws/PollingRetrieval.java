@@ -20,8 +20,15 @@ public final class PollingRetrieval implements Retrieval {
 
     @Override
     public RecordSourceFactory start(RetrievalContext context) {
-        return (shardId, start) -> new PollingRecordSource(context.kinesis(), context.streamName(), shardId, start,
-                config, context.timer(), context.ticker(), context.metrics());
+        return (shardId, start) -> new PollingRecordSource(
+                context.kinesis(),
+                context.streamName(),
+                shardId,
+                start,
+                config,
+                context.timer(),
+                context.ticker(),
+                context.metrics());
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.kcl.metrics;
 
-import java.util.Locale;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +28,8 @@ public final class LoggingMetricsSink implements MetricsSink {
             return;
         }
         String summary = aggregates.stream()
-                .sorted(Comparator.comparing((MetricAggregator.Aggregate a) -> a.key().name())
+                .sorted(Comparator.comparing(
+                                (MetricAggregator.Aggregate a) -> a.key().name())
                         .thenComparing(a -> a.key().dimensions().toString()))
                 .map(LoggingMetricsSink::describe)
                 .collect(Collectors.joining(", "));

@@ -22,7 +22,8 @@ public final class MetricAggregator {
     }
 
     /** The aggregate of an interval. */
-    public record Aggregate(Key key, double sampleCount, double sum, double minimum, double maximum, Instant timestamp) {}
+    public record Aggregate(
+            Key key, double sampleCount, double sum, double minimum, double maximum, Instant timestamp) {}
 
     private static final class Accumulator {
         double count;
@@ -59,7 +60,12 @@ public final class MetricAggregator {
             }
             synchronized (accumulator) {
                 if (accumulator.count > 0) {
-                    out.add(new Aggregate(key, accumulator.count, accumulator.sum, accumulator.min, accumulator.max,
+                    out.add(new Aggregate(
+                            key,
+                            accumulator.count,
+                            accumulator.sum,
+                            accumulator.min,
+                            accumulator.max,
                             accumulator.last));
                 }
             }

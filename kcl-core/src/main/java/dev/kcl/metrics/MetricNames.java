@@ -37,6 +37,7 @@ public final class MetricNames {
 
     /** Dimension names. */
     public static final String APPLICATION = "ApplicationName";
+
     public static final String SHARD = "ShardId";
     public static final String WORKER = "WorkerId";
 }

@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param childShards present once the shard has been read to its end (possibly empty, if the stream is gone)
  */
-public record RecordBatch(List<KinesisRecord> records, long millisBehindLatest, Optional<List<ChildShard>> childShards) {
+public record RecordBatch(
+        List<KinesisRecord> records, long millisBehindLatest, Optional<List<ChildShard>> childShards) {
     public RecordBatch {
         records = List.copyOf(records);
         Objects.requireNonNull(childShards, "childShards");

@@ -3,10 +3,17 @@ package dev.kcl.spi;
 /** What a record source reports about its calls; the worker turns it into metrics at the configured level. */
 public interface RetrievalMetrics {
     /** Which call. */
-    enum Operation { GET_RECORDS, SUBSCRIBE_TO_SHARD }
+    enum Operation {
+        GET_RECORDS,
+        SUBSCRIBE_TO_SHARD
+    }
 
     /** How a call ended. */
-    enum Outcome { SUCCESS, THROTTLED, ERROR }
+    enum Outcome {
+        SUCCESS,
+        THROTTLED,
+        ERROR
+    }
 
     /** A GetRecords call (polling) or a SubscribeToShard event or subscription (fan-out) ended this way. */
     void call(String shardId, Operation operation, Outcome outcome);

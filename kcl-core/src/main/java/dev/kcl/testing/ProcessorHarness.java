@@ -26,7 +26,11 @@ import java.util.Objects;
  * <p>Not thread-safe: drive it from the test's thread.
  */
 public final class ProcessorHarness {
-    private enum Phase { NEW, ACTIVE, DONE }
+    private enum Phase {
+        NEW,
+        ACTIVE,
+        DONE
+    }
 
     private final RecordProcessor processor;
     private final String shardId;

@@ -43,14 +43,20 @@ public final class RecordingCheckpointer implements Checkpointer {
                 dev.kcl.leases.LeaseWrite write = store.update(leaseKey, change);
                 if (write instanceof dev.kcl.leases.LeaseWrite.Applied applied) {
                     Lease stored = applied.stored();
-                    stored.pendingCheckpoint().ifPresentOrElse(p -> written.add("prepared " + p),
-                            () -> stored.checkpoint().ifPresent(c -> written.add(c.toString())));
+                    stored.pendingCheckpoint()
+                            .ifPresentOrElse(
+                                    p -> written.add("prepared " + p),
+                                    () -> stored.checkpoint().ifPresent(c -> written.add(c.toString())));
                 }
                 return write;
             }
         };
-        this.delegate = new ShardCheckpointer(shardId, StoredCheckpoint.of("TRIM_HORIZON"), recording,
-                new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1), d -> {});
+        this.delegate = new ShardCheckpointer(
+                shardId,
+                StoredCheckpoint.of("TRIM_HORIZON"),
+                recording,
+                new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1),
+                d -> {});
     }
 
     /** Tells the checkpointer that records up to and including this one were delivered. */

@@ -1,12 +1,12 @@
 package dev.kcl.testing;
 
 import dev.kcl.KinesisRecord;
-import java.util.Locale;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,8 +35,8 @@ public final class TestRecords {
 
     /** One record with UTF-8 data and the given partition key. */
     public KinesisRecord record(String partitionKey, String data) {
-        return KinesisRecord.of(partitionKey, nextSequence(), arrival,
-                ByteBuffer.wrap(data.getBytes(StandardCharsets.UTF_8)));
+        return KinesisRecord.of(
+                partitionKey, nextSequence(), arrival, ByteBuffer.wrap(data.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Records with UTF-8 data, in order. */
@@ -53,8 +53,14 @@ public final class TestRecords {
         String seq = nextSequence();
         List<KinesisRecord> records = new ArrayList<>(data.length);
         for (int i = 0; i < data.length; i++) {
-            records.add(new KinesisRecord(partitionKey, seq, i, arrival,
-                    ByteBuffer.wrap(data[i].getBytes(StandardCharsets.UTF_8)), Optional.empty(), true));
+            records.add(new KinesisRecord(
+                    partitionKey,
+                    seq,
+                    i,
+                    arrival,
+                    ByteBuffer.wrap(data[i].getBytes(StandardCharsets.UTF_8)),
+                    Optional.empty(),
+                    true));
         }
         return records;
     }

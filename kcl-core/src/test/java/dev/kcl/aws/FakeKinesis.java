@@ -75,15 +75,17 @@ final class FakeKinesis implements KinesisAsyncClient {
             case AFTER_SEQUENCE_NUMBER -> indexOf(request.startingSequenceNumber()) + 1;
             case AT_TIMESTAMP -> {
                 int i = 0;
-                while (i < records.size() && records.get(i).approximateArrivalTimestamp().isBefore(request.timestamp())) {
+                while (i < records.size()
+                        && records.get(i).approximateArrivalTimestamp().isBefore(request.timestamp())) {
                     i++;
                 }
                 yield i;
             }
             default -> throw new IllegalArgumentException(request.toString());
         };
-        return CompletableFuture.completedFuture(
-                GetShardIteratorResponse.builder().shardIterator(generation + ":" + position).build());
+        return CompletableFuture.completedFuture(GetShardIteratorResponse.builder()
+                .shardIterator(generation + ":" + position)
+                .build());
     }
 
     private int indexOf(String sequence) {
@@ -104,17 +106,21 @@ final class FakeKinesis implements KinesisAsyncClient {
         }
         String[] parts = request.shardIterator().split(":");
         if (Integer.parseInt(parts[0]) != generation) {
-            return CompletableFuture.failedFuture(ExpiredIteratorException.builder().message("expired").build());
+            return CompletableFuture.failedFuture(
+                    ExpiredIteratorException.builder().message("expired").build());
         }
         int position = Integer.parseInt(parts[1]);
         int end = Math.min(records.size(), position + request.limit());
         List<Record> batch = new ArrayList<>(records.subList(position, end));
-        GetRecordsResponse.Builder response = GetRecordsResponse.builder()
-                .records(batch)
-                .millisBehindLatest(end < records.size() ? 5_000L : 0L);
+        GetRecordsResponse.Builder response =
+                GetRecordsResponse.builder().records(batch).millisBehindLatest(end < records.size() ? 5_000L : 0L);
         if (closedShard && end == records.size()) {
-            response.nextShardIterator(null).childShards(ChildShard.builder().shardId("child-1")
-                    .parentShards("shard-0").hashKeyRange(h -> h.startingHashKey("0").endingHashKey("9")).build());
+            response.nextShardIterator(null)
+                    .childShards(ChildShard.builder()
+                            .shardId("child-1")
+                            .parentShards("shard-0")
+                            .hashKeyRange(h -> h.startingHashKey("0").endingHashKey("9"))
+                            .build());
         } else {
             response.nextShardIterator(generation + ":" + end);
         }

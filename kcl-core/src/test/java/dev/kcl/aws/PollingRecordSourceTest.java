@@ -31,8 +31,8 @@ class PollingRecordSourceTest {
             .build();
 
     private PollingRecordSource source(Checkpoint start) {
-        return new PollingRecordSource(kinesis, "stream", "shard-0", start, config, scheduler, time,
-                dev.kcl.spi.RetrievalMetrics.none());
+        return new PollingRecordSource(
+                kinesis, "stream", "shard-0", start, config, scheduler, time, dev.kcl.spi.RetrievalMetrics.none());
     }
 
     private void advance(long millis) {
@@ -61,7 +61,9 @@ class PollingRecordSourceTest {
     }
 
     private long gapsAfter(int index) {
-        List<FakeKinesis.Call> gets = kinesis.calls.stream().filter(c -> c.operation().equals("GetRecords")).toList();
+        List<FakeKinesis.Call> gets = kinesis.calls.stream()
+                .filter(c -> c.operation().equals("GetRecords"))
+                .toList();
         return (gets.get(index + 1).atNanos() - gets.get(index).atNanos()) / 1_000_000;
     }
 
@@ -81,8 +83,11 @@ class PollingRecordSourceTest {
 
     @Test
     void stopsReadingAheadAtThePrefetchBound() {
-        config = PollingConfig.builder().maxRecordsPerCall(10).minCallInterval(Duration.ofMillis(50))
-                .maxPrefetchRecords(20).build();
+        config = PollingConfig.builder()
+                .maxRecordsPerCall(10)
+                .minCallInterval(Duration.ofMillis(50))
+                .maxPrefetchRecords(20)
+                .build();
         kinesis.add(100);
         PollingRecordSource source = source(new Checkpoint.TrimHorizon());
 
@@ -99,7 +104,9 @@ class PollingRecordSourceTest {
     void backsOffWhenThrottledAndLosesNothing() {
         kinesis.add(5);
         for (int i = 0; i < 3; i++) {
-            kinesis.failures.add(ProvisionedThroughputExceededException.builder().message("slow down").build());
+            kinesis.failures.add(ProvisionedThroughputExceededException.builder()
+                    .message("slow down")
+                    .build());
         }
         PollingRecordSource source = source(new Checkpoint.TrimHorizon());
 
@@ -107,7 +114,8 @@ class PollingRecordSourceTest {
 
         assertThat(data).containsExactly("r0", "r1", "r2", "r3", "r4");
         assertThat(kinesis.calls).hasSizeGreaterThanOrEqualTo(5);
-        long firstToSuccess = (kinesis.calls.get(4).atNanos() - kinesis.calls.get(0).atNanos()) / 1_000_000;
+        long firstToSuccess =
+                (kinesis.calls.get(4).atNanos() - kinesis.calls.get(0).atNanos()) / 1_000_000;
         assertThat(firstToSuccess).isLessThanOrEqualTo(100 + 200 + 400 + 100);
     }
 
@@ -122,8 +130,10 @@ class PollingRecordSourceTest {
         List<String> more = drain(source, 5);
 
         assertThat(more).containsExactly("r10", "r11", "r12", "r13", "r14");
-        FakeKinesis.Call renewal = kinesis.calls.stream().filter(c -> c.iteratorRequest() != null)
-                .reduce((a, b) -> b).orElseThrow();
+        FakeKinesis.Call renewal = kinesis.calls.stream()
+                .filter(c -> c.iteratorRequest() != null)
+                .reduce((a, b) -> b)
+                .orElseThrow();
         assertThat(renewal.iteratorRequest().shardIteratorType()).isEqualTo(ShardIteratorType.AFTER_SEQUENCE_NUMBER);
         assertThat(renewal.iteratorRequest().startingSequenceNumber()).isEqualTo(Long.toString(1_000_010L));
     }
@@ -138,7 +148,8 @@ class PollingRecordSourceTest {
 
         assertThat(batch.records()).hasSize(3);
         assertThat(batch.shardEnded()).isTrue();
-        assertThat(batch.childShards().orElseThrow()).singleElement()
+        assertThat(batch.childShards().orElseThrow())
+                .singleElement()
                 .satisfies(c -> assertThat(c.parentShardIds()).containsExactly("shard-0"));
         advance(5_000);
         assertThat(kinesis.callCount("GetRecords")).isEqualTo(1);
@@ -151,7 +162,8 @@ class PollingRecordSourceTest {
         String r4 = Long.toString(1_000_005L);
         assertThat(firstRecord(Checkpoint.After.of(r4, 0))).isEqualTo("r5"); // after r4
         assertThat(firstRecord(Checkpoint.After.of(r4, 2))).isEqualTo("r4"); // inside aggregated r4: at it
-        assertThat(firstRecord(new Checkpoint.AtTimestamp(Instant.ofEpochSecond(1_006)))).isEqualTo("r6");
+        assertThat(firstRecord(new Checkpoint.AtTimestamp(Instant.ofEpochSecond(1_006))))
+                .isEqualTo("r6");
         assertThat(firstRecord(new Checkpoint.TrimHorizon())).isEqualTo("r0");
     }
 

@@ -76,13 +76,19 @@ class BadInputIT {
             await(Duration.ofSeconds(60), () -> delivered.count() >= 20, () -> delivered.count() + " delivered");
 
             // When its lease table is deleted
-            stack.dynamoDb().deleteTable(b -> b.tableName(names.applicationName())).join();
+            stack.dynamoDb()
+                    .deleteTable(b -> b.tableName(names.applicationName()))
+                    .join();
 
             // Then it stops delivering, leaves RUNNING for FAILED within a few failover times, and says why
-            await(Duration.ofSeconds(30), () -> worker.state() == dev.kcl.WorkerState.FAILED,
+            await(
+                    Duration.ofSeconds(30),
+                    () -> worker.state() == dev.kcl.WorkerState.FAILED,
                     () -> "state " + worker.state());
-            assertThat(worker.failure()).hasValueSatisfying(e -> assertThat(e)
-                    .hasMessageContaining(names.applicationName()).hasMessageContaining("does not exist"));
+            assertThat(worker.failure())
+                    .hasValueSatisfying(e -> assertThat(e)
+                            .hasMessageContaining(names.applicationName())
+                            .hasMessageContaining("does not exist"));
             assertThat(worker.shardIds()).isEmpty();
         }
     }

@@ -72,10 +72,20 @@ class ChaosIT {
         FaultProxy kinesis = FaultProxy.start("kinesis-" + id, stack.kinesisPlainEndpoint());
         FaultProxy dynamoDb = FaultProxy.start("dynamodb-" + id, stack.dynamoDbEndpoint());
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), WorkerProcess.class.getName(), kinesis.endpoint().toString(),
-                dynamoDb.endpoint().toString(), names.streamName(), names.applicationName(), id,
-                dir.resolve(id + ".ledger").toString(), Integer.toString(FAILOVER_SECONDS))
+        Process process = new ProcessBuilder(
+                        java.toString(),
+                        "-Xmx192m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        WorkerProcess.class.getName(),
+                        kinesis.endpoint().toString(),
+                        dynamoDb.endpoint().toString(),
+                        names.streamName(),
+                        names.applicationName(),
+                        id,
+                        dir.resolve(id + ".ledger").toString(),
+                        Integer.toString(FAILOVER_SECONDS))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(id + ".log").toFile())
                 .start();
@@ -88,7 +98,8 @@ class ChaosIT {
             lease.checkpoint().ifPresent(now -> {
                 StoredCheckpoint before = lastCheckpoints.put(lease.leaseKey(), now);
                 if (before != null) {
-                    assertThat(rank(now)).as("checkpoint of %s went from %s to %s", lease.leaseKey(), before, now)
+                    assertThat(rank(now))
+                            .as("checkpoint of %s went from %s to %s", lease.leaseKey(), before, now)
                             .isGreaterThanOrEqualTo(rank(before));
                 }
             });
@@ -100,15 +111,18 @@ class ChaosIT {
         return switch (checkpoint.sequenceNumber()) {
             case "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP" -> BigInteger.valueOf(-1);
             case StoredCheckpoint.SHARD_END -> BigInteger.TWO.pow(400);
-            default -> new BigInteger(checkpoint.sequenceNumber()).shiftLeft(20)
-                    .add(BigInteger.valueOf(checkpoint.subSequenceNumber()));
+            default ->
+                new BigInteger(checkpoint.sequenceNumber())
+                        .shiftLeft(20)
+                        .add(BigInteger.valueOf(checkpoint.subSequenceNumber()));
         };
     }
 
     private static List<Shard> openShards(StreamAdmin admin, String stream) {
         return admin.shards(stream).stream()
                 .filter(s -> s.sequenceNumberRange().endingSequenceNumber() == null)
-                .sorted(Comparator.comparing(s -> new BigInteger(s.hashKeyRange().startingHashKey())))
+                .sorted(Comparator.comparing(
+                        s -> new BigInteger(s.hashKeyRange().startingHashKey())))
                 .toList();
     }
 
@@ -122,7 +136,8 @@ class ChaosIT {
         log.info("chaos run: {} s, seed {}, ledgers and logs in {}", seconds, seed, dir.toAbsolutePath());
         StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
         admin.create(names.streamName(), 4);
-        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName()).build();
+        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
+                .build();
         table.ensureExists();
         int kills = 0;
         int pauses = 0;
@@ -177,8 +192,14 @@ class ChaosIT {
                                 admin.split(names.streamName(), shard.shardId());
                             } else {
                                 int at = random.nextInt(open.size() - 1);
-                                log.info("chaos: merge {} and {}", open.get(at).shardId(), open.get(at + 1).shardId());
-                                admin.merge(names.streamName(), open.get(at).shardId(), open.get(at + 1).shardId());
+                                log.info(
+                                        "chaos: merge {} and {}",
+                                        open.get(at).shardId(),
+                                        open.get(at + 1).shardId());
+                                admin.merge(
+                                        names.streamName(),
+                                        open.get(at).shardId(),
+                                        open.get(at + 1).shardId());
                             }
                             reshards++;
                         }
@@ -190,11 +211,18 @@ class ChaosIT {
 
             // Every record reaches some worker
             int total = produced;
-            await(Duration.ofSeconds(120), () -> {
-                return DeliveryAudit.read(dir).distinctData().size() >= total;
-            }, () -> "not every record delivered (seed " + seed + "); leases: " + table.listLeases().stream()
-                    .map(l -> l.leaseKey() + "=" + l.owner().orElse("-") + "@" + l.checkpoint().map(
-                            StoredCheckpoint::sequenceNumber).orElse("?")).toList());
+            await(
+                    Duration.ofSeconds(120),
+                    () -> {
+                        return DeliveryAudit.read(dir).distinctData().size() >= total;
+                    },
+                    () -> "not every record delivered (seed " + seed + "); leases: "
+                            + table.listLeases().stream()
+                                    .map(l -> l.leaseKey() + "=" + l.owner().orElse("-") + "@"
+                                            + l.checkpoint()
+                                                    .map(StoredCheckpoint::sequenceNumber)
+                                                    .orElse("?"))
+                                    .toList());
             checkCheckpoints(table);
         } finally {
             workers.values().forEach(Running::stop);
@@ -202,12 +230,17 @@ class ChaosIT {
 
         DeliveryAudit audit = DeliveryAudit.read(dir);
         Set<String> delivered = audit.distinctData();
-        List<String> lost = IntStream.range(0, produced).mapToObj(i -> "record-" + i)
-                .filter(r -> !delivered.contains(r)).toList();
+        List<String> lost = IntStream.range(0, produced)
+                .mapToObj(i -> "record-" + i)
+                .filter(r -> !delivered.contains(r))
+                .toList();
         assertThat(lost).as("lost records, seed %d", seed).isEmpty();
-        assertThat(audit.outOfOrder()).as("first deliveries out of sequence order, seed %d", seed).isEmpty();
+        assertThat(audit.outOfOrder())
+                .as("first deliveries out of sequence order, seed %d", seed)
+                .isEmpty();
         assertThat(audit.checkpointedTwice())
-                .as("records whose checkpoint succeeded in two batches (fencing let a stale owner write), seed %d",
+                .as(
+                        "records whose checkpoint succeeded in two batches (fencing let a stale owner write), seed %d",
                         seed)
                 .isEmpty();
 
@@ -216,14 +249,24 @@ class ChaosIT {
         Map<DeliveryAudit.Outcome, Integer> causes = audit.duplicatesByCause();
         int extra = causes.values().stream().mapToInt(Integer::intValue).sum();
         double duplicates = 100.0 * extra / Math.max(1, delivered.size());
-        log.info("CHAOS records={} kills={} pauses={} partitions={} reshards={} lost=0 duplicates={}% ({}) seed={}",
-                produced, kills, pauses, partitions, reshards, String.format("%.2f", duplicates),
-                causes.entrySet().stream().map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + "="
-                        + e.getValue()).collect(Collectors.joining(" ")), seed);
+        log.info(
+                "CHAOS records={} kills={} pauses={} partitions={} reshards={} lost=0 duplicates={}% ({}) seed={}",
+                produced,
+                kills,
+                pauses,
+                partitions,
+                reshards,
+                String.format("%.2f", duplicates),
+                causes.entrySet().stream()
+                        .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + "=" + e.getValue())
+                        .collect(Collectors.joining(" ")),
+                seed);
     }
 
     private static void signal(Process process, String signal) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal).isTrue();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0)
+                .as("kill -" + signal)
+                .isTrue();
     }
 }

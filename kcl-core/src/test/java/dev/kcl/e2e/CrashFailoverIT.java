@@ -54,18 +54,28 @@ class CrashFailoverIT {
     private Process startWorker(AwsStack stack, TestNames names, String id, int failoverSeconds, int batchMillis)
             throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                WorkerProcess.class.getName(), stack.kinesisPlainEndpoint().toString(),
-                stack.dynamoDbEndpoint().toString(), names.streamName(), names.applicationName(), id,
-                dir.resolve(id + ".ledger").toString(), Integer.toString(failoverSeconds), Integer.toString(batchMillis))
+        return new ProcessBuilder(
+                        java.toString(),
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        WorkerProcess.class.getName(),
+                        stack.kinesisPlainEndpoint().toString(),
+                        stack.dynamoDbEndpoint().toString(),
+                        names.streamName(),
+                        names.applicationName(),
+                        id,
+                        dir.resolve(id + ".ledger").toString(),
+                        Integer.toString(failoverSeconds),
+                        Integer.toString(batchMillis))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(id + ".log").toFile())
                 .start();
     }
 
     private Map<String, Long> owners(DynamoDbLeaseTable table) {
-        return table.listLeases().stream().collect(Collectors.groupingBy(l -> l.owner().orElse("-"),
-                TreeMap::new, Collectors.counting()));
+        return table.listLeases().stream()
+                .collect(Collectors.groupingBy(l -> l.owner().orElse("-"), TreeMap::new, Collectors.counting()));
     }
 
     private List<String[]> ledger(String id) {
@@ -79,10 +89,12 @@ class CrashFailoverIT {
 
     private static List<String[]> lines(Path file, int fields) {
         try {
-            return !Files.exists(file) ? List.of() : Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                    .filter(line -> line.split(" ").length == fields) // not a line cut short by a kill
-                    .map(line -> line.split(" "))
-                    .toList();
+            return !Files.exists(file)
+                    ? List.of()
+                    : Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                            .filter(line -> line.split(" ").length == fields) // not a line cut short by a kill
+                            .map(line -> line.split(" "))
+                            .toList();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -118,49 +130,72 @@ class CrashFailoverIT {
         // Given two worker processes balanced 4/4 over 8 shards, with records coming in
         StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
         admin.create(names.streamName(), 8);
-        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName()).build();
+        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
+                .build();
         table.ensureExists();
         Process a = startWorker(stack, names, "a");
         Process b = startWorker(stack, names, "b");
         try (Producer producer = new Producer(admin, names.streamName(), 40, 100)) {
-            await(Duration.ofSeconds(90), () -> {
-                Map<String, Long> owners = owners(table);
-                return owners.getOrDefault("a", 0L) == 4 && owners.getOrDefault("b", 0L) == 4;
-            }, () -> "owners " + owners(table));
-            await(Duration.ofSeconds(30), () -> ledger("a").size() > 100 && ledger("b").size() > 100,
+            await(
+                    Duration.ofSeconds(90),
+                    () -> {
+                        Map<String, Long> owners = owners(table);
+                        return owners.getOrDefault("a", 0L) == 4 && owners.getOrDefault("b", 0L) == 4;
+                    },
+                    () -> "owners " + owners(table));
+            await(
+                    Duration.ofSeconds(30),
+                    () -> ledger("a").size() > 100 && ledger("b").size() > 100,
                     () -> "ledgers " + ledger("a").size() + "/" + ledger("b").size());
-            Set<String> aShards = table.listLeases().stream().filter(l -> l.isOwnedBy("a")).map(Lease::leaseKey)
+            Set<String> aShards = table.listLeases().stream()
+                    .filter(l -> l.isOwnedBy("a"))
+                    .map(Lease::leaseKey)
                     .collect(Collectors.toSet());
 
             // When a is killed with SIGKILL
             a.destroyForcibly();
             long killedAt = System.nanoTime();
             assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            await(Duration.ofSeconds(60), () -> owners(table).getOrDefault("b", 0L) == 8, () -> "owners "
-                    + owners(table));
+            await(
+                    Duration.ofSeconds(60),
+                    () -> owners(table).getOrDefault("b", 0L) == 8,
+                    () -> "owners " + owners(table));
             long takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
-            log.info("b owned all 8 shards {} ms after a was killed (failover time {} s)", takeoverMillis,
+            log.info(
+                    "b owned all 8 shards {} ms after a was killed (failover time {} s)",
+                    takeoverMillis,
                     FAILOVER_SECONDS);
             Thread.sleep(2_000);
             producer.stop();
             int total = producer.produced();
 
             // Then every record reaches some worker...
-            await(Duration.ofSeconds(60), () -> deliveredByEither().size() >= total, () -> "not every record delivered");
+            await(
+                    Duration.ofSeconds(60),
+                    () -> deliveredByEither().size() >= total,
+                    () -> "not every record delivered");
             Set<String> seen = deliveredByEither();
-            assertThat(seen).containsAll(IntStream.range(0, total).mapToObj(i -> "record-" + i).toList());
+            assertThat(seen)
+                    .containsAll(IntStream.range(0, total)
+                            .mapToObj(i -> "record-" + i)
+                            .toList());
 
             // ...and the only duplicates are the tail a delivered but had not checkpointed, on the shards it held
             Map<String, List<String>> aByShard = new HashMap<>();
-            ledger("a").forEach(r -> aByShard.computeIfAbsent(r[1], k -> new ArrayList<>()).add(r[3]));
+            ledger("a")
+                    .forEach(r -> aByShard.computeIfAbsent(r[1], k -> new ArrayList<>())
+                            .add(r[3]));
             Set<String> bRecords = ledger("b").stream().map(r -> r[3]).collect(Collectors.toSet());
             int duplicates = 0;
             for (Map.Entry<String, List<String>> shard : aByShard.entrySet()) {
                 List<String> delivered = shard.getValue();
                 int firstDuplicate = IntStream.range(0, delivered.size())
-                        .filter(i -> bRecords.contains(delivered.get(i))).findFirst().orElse(delivered.size());
+                        .filter(i -> bRecords.contains(delivered.get(i)))
+                        .findFirst()
+                        .orElse(delivered.size());
                 for (int i = firstDuplicate; i < delivered.size(); i++) {
-                    assertThat(bRecords).as("the duplicates on %s are a's last deliveries", shard.getKey())
+                    assertThat(bRecords)
+                            .as("the duplicates on %s are a's last deliveries", shard.getKey())
                             .contains(delivered.get(i));
                 }
                 duplicates += delivered.size() - firstDuplicate;
@@ -192,7 +227,9 @@ class CrashFailoverIT {
 
     private static void signal(Process process, String signal) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal).isTrue();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0)
+                .as("kill -" + signal)
+                .isTrue();
     }
 
     @Test
@@ -202,16 +239,22 @@ class CrashFailoverIT {
         // catches batches in the middle), balanced over 8 shards, with records coming in
         StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
         admin.create(names.streamName(), 8);
-        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName()).build();
+        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
+                .build();
         table.ensureExists();
         Process a = startWorker(stack, names, "a", 3, 300);
         Process b = startWorker(stack, names, "b", 3, 300);
         try (Producer producer = new Producer(admin, names.streamName(), 40, 100)) {
-            await(Duration.ofSeconds(90), () -> {
-                Map<String, Long> owners = owners(table);
-                return owners.getOrDefault("a", 0L) == 4 && owners.getOrDefault("b", 0L) == 4;
-            }, () -> "owners " + owners(table));
-            await(Duration.ofSeconds(30), () -> ledger("a").size() > 100 && ledger("b").size() > 100,
+            await(
+                    Duration.ofSeconds(90),
+                    () -> {
+                        Map<String, Long> owners = owners(table);
+                        return owners.getOrDefault("a", 0L) == 4 && owners.getOrDefault("b", 0L) == 4;
+                    },
+                    () -> "owners " + owners(table));
+            await(
+                    Duration.ofSeconds(30),
+                    () -> ledger("a").size() > 100 && ledger("b").size() > 100,
                     () -> "ledgers " + ledger("a").size() + "/" + ledger("b").size());
 
             // When a is stopped (SIGSTOP) until b owns every shard, then resumed (SIGCONT)
@@ -219,7 +262,9 @@ class CrashFailoverIT {
             int batchesBeforeResume;
             long resumedAt;
             try {
-                await(Duration.ofSeconds(60), () -> owners(table).getOrDefault("b", 0L) == 8,
+                await(
+                        Duration.ofSeconds(60),
+                        () -> owners(table).getOrDefault("b", 0L) == 8,
                         () -> "owners " + owners(table));
                 Thread.sleep(1_000);
                 batchesBeforeResume = checkpoints("a").size();
@@ -236,19 +281,31 @@ class CrashFailoverIT {
             // it has the shard back (resuming from the last real checkpoint). A batch a had delivered before it
             // stopped may have been checkpointed (the write went out, its answer came after the pause); those are
             // left out.
-            await(Duration.ofSeconds(60), () -> deliveredByEither().size() >= total, () -> "not every record delivered");
-            List<String[]> afterWaking = checkpoints("a").subList(batchesBeforeResume, checkpoints("a").size()).stream()
+            await(
+                    Duration.ofSeconds(60),
+                    () -> deliveredByEither().size() >= total,
+                    () -> "not every record delivered");
+            List<String[]> afterWaking = checkpoints("a")
+                    .subList(batchesBeforeResume, checkpoints("a").size())
+                    .stream()
                     .filter(batch -> ledger("a").stream()
                             .filter(r -> r[1].equals(batch[1]) && inRange(r[2], batch[2], batch[3]))
                             .allMatch(r -> Long.parseLong(r[4]) >= resumedAt))
                     .toList();
-            List<String[]> refused = afterWaking.stream().filter(batch -> !batch[5].equals("ok")).toList();
-            assertThat(refused).as("batches a delivered after waking whose checkpoint was refused").isNotEmpty();
+            List<String[]> refused =
+                    afterWaking.stream().filter(batch -> !batch[5].equals("ok")).toList();
+            assertThat(refused)
+                    .as("batches a delivered after waking whose checkpoint was refused")
+                    .isNotEmpty();
             assertThat(refused).allSatisfy(batch -> assertThat(batch[5]).isEqualTo("lost"));
-            await(Duration.ofSeconds(60), () -> notDeliveredAgain(refused).isEmpty(),
+            await(
+                    Duration.ofSeconds(60),
+                    () -> notDeliveredAgain(refused).isEmpty(),
                     () -> "records of refused batches delivered only once: " + notDeliveredAgain(refused));
-            log.info("a refused the checkpoints of {} batches it finished after waking; all their records were"
-                    + " delivered again", refused.size());
+            log.info(
+                    "a refused the checkpoints of {} batches it finished after waking; all their records were"
+                            + " delivered again",
+                    refused.size());
         } finally {
             stop(a, b);
         }

@@ -63,16 +63,27 @@ class DeadLetterIT {
     private static List<String> deadLetters(AwsStack stack, String stream) {
         List<String> envelopes = new ArrayList<>();
         for (var shard : StreamAdmin.of(stack.kinesisHttp1()).shards(stream)) {
-            String iterator = stack.kinesisHttp1().getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).join().shardIterator();
-            for (Record record : stack.kinesisHttp1().getRecords(b -> b.shardIterator(iterator)).join().records()) {
+            String iterator = stack.kinesisHttp1()
+                    .getShardIterator(b -> b.streamName(stream)
+                            .shardId(shard.shardId())
+                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                    .join()
+                    .shardIterator();
+            for (Record record : stack.kinesisHttp1()
+                    .getRecords(b -> b.shardIterator(iterator))
+                    .join()
+                    .records()) {
                 envelopes.add(record.data().asUtf8String());
             }
         }
         return envelopes;
     }
 
-    private Worker worker(AwsStack stack, TestNames names, RecordProcessor processor, ProcessorFailurePolicy policy,
+    private Worker worker(
+            AwsStack stack,
+            TestNames names,
+            RecordProcessor processor,
+            ProcessorFailurePolicy policy,
             InstantSource clock) {
         return Worker.builder()
                 .applicationName(names.applicationName())
@@ -113,10 +124,15 @@ class DeadLetterIT {
         // Then only record-250 went to the dead-letter stream, with its payload and where it came from
         List<String> letters = deadLetters(stack, dlq);
         assertThat(letters).singleElement().satisfies(envelope -> {
-            assertThat(envelope).contains("\"sourceStream\":\"" + names.streamName() + "\"",
-                    "\"shardId\":\"shardId-000000000000\"", "\"attempts\":2", "cannot parse record-250");
+            assertThat(envelope)
+                    .contains(
+                            "\"sourceStream\":\"" + names.streamName() + "\"",
+                            "\"shardId\":\"shardId-000000000000\"",
+                            "\"attempts\":2",
+                            "cannot parse record-250");
             String data = envelope.replaceAll(".*\"data\":\"([^\"]*)\".*", "$1");
-            assertThat(new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8)).isEqualTo("record-250");
+            assertThat(new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8))
+                    .isEqualTo("record-250");
         });
         assertThat(processed).hasSize(509).doesNotContain("record-250");
         assertThat(calls.get()).isLessThan(60); // about twice log2(500), not one call per record
@@ -140,12 +156,16 @@ class DeadLetterIT {
 
         try (Worker worker = worker(stack, names, failingOn(data -> true), policy, anHourLater)) {
             worker.start();
-            await(Duration.ofSeconds(60), () -> deadLetters(stack, dlq).size() >= 20,
+            await(
+                    Duration.ofSeconds(60),
+                    () -> deadLetters(stack, dlq).size() >= 20,
                     () -> deadLetters(stack, dlq).size() + " dead letters");
         }
 
         // Then they were not retried a thousand times: one failed delivery, then the dead-letter stream
         assertThat(calls.get()).isEqualTo(1);
-        assertThat(deadLetters(stack, dlq)).hasSize(20).allSatisfy(e -> assertThat(e).contains("\"attempts\":1"));
+        assertThat(deadLetters(stack, dlq))
+                .hasSize(20)
+                .allSatisfy(e -> assertThat(e).contains("\"attempts\":1"));
     }
 }

@@ -17,8 +17,14 @@ import java.util.function.Predicate;
 
 /** Records every delivery, per shard, and checkpoints after each batch: the ledger end-to-end tests check. */
 final class Delivered implements RecordProcessorFactory {
-    record Delivery(String shardId, String worker, String sequenceNumber, long subSequenceNumber, String data,
-            long order, long atNanos) {}
+    record Delivery(
+            String shardId,
+            String worker,
+            String sequenceNumber,
+            long subSequenceNumber,
+            String data,
+            long order,
+            long atNanos) {}
 
     private static final java.util.concurrent.atomic.AtomicLong ORDER = new java.util.concurrent.atomic.AtomicLong();
 
@@ -50,8 +56,14 @@ final class Delivered implements RecordProcessorFactory {
                 }
                 List<Delivery> list = byShard.computeIfAbsent(shardId, k -> new CopyOnWriteArrayList<>());
                 for (KinesisRecord record : input.records()) {
-                    list.add(new Delivery(shardId, worker, record.sequenceNumber(), record.subSequenceNumber(),
-                            record.dataAsString(), ORDER.incrementAndGet(), System.nanoTime()));
+                    list.add(new Delivery(
+                            shardId,
+                            worker,
+                            record.sequenceNumber(),
+                            record.subSequenceNumber(),
+                            record.dataAsString(),
+                            ORDER.incrementAndGet(),
+                            System.nanoTime()));
                 }
                 input.checkpointer().checkpoint();
             }

@@ -47,7 +47,8 @@ final class DeliveryAudit {
     static DeliveryAudit read(Path dir) {
         List<Delivery> all = new ArrayList<>();
         try (var files = Files.list(dir)) {
-            for (Path ledger : files.filter(f -> f.toString().endsWith(".ledger")).sorted().toList()) {
+            for (Path ledger :
+                    files.filter(f -> f.toString().endsWith(".ledger")).sorted().toList()) {
                 all.addAll(match(lines(ledger, 5), lines(Path.of(ledger + ".checkpoints"), 7)));
             }
         } catch (IOException e) {
@@ -69,7 +70,8 @@ final class DeliveryAudit {
     /** Pairs one worker's ledger lines with its journaled batches, shard by shard, in the order both were written. */
     private static List<Delivery> match(List<String[]> ledger, List<String[]> journal) {
         Map<String, List<String[]>> batchesByShard = new HashMap<>();
-        journal.forEach(b -> batchesByShard.computeIfAbsent(b[1], k -> new ArrayList<>()).add(b));
+        journal.forEach(b ->
+                batchesByShard.computeIfAbsent(b[1], k -> new ArrayList<>()).add(b));
         Map<String, Integer> nextBatch = new HashMap<>();
         Map<String, Integer> leftInBatch = new HashMap<>();
         List<Delivery> out = new ArrayList<>(ledger.size());
@@ -115,9 +117,13 @@ final class DeliveryAudit {
      */
     List<String> checkpointedTwice() {
         Map<String, Long> ok = new TreeMap<>();
-        deliveries.stream().filter(d -> d.outcome() == Outcome.OK)
+        deliveries.stream()
+                .filter(d -> d.outcome() == Outcome.OK)
                 .forEach(d -> ok.merge(d.shard() + "/" + d.sequenceNumber() + "/" + d.data(), 1L, Long::sum));
-        return ok.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        return ok.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     /**
@@ -126,8 +132,9 @@ final class DeliveryAudit {
      */
     Map<Outcome, Integer> duplicatesByCause() {
         Map<String, List<Delivery>> byRecord = new HashMap<>();
-        deliveries.forEach(d -> byRecord.computeIfAbsent(d.shard() + "/" + d.sequenceNumber() + "/" + d.data(),
-                k -> new ArrayList<>()).add(d));
+        deliveries.forEach(d -> byRecord.computeIfAbsent(
+                        d.shard() + "/" + d.sequenceNumber() + "/" + d.data(), k -> new ArrayList<>())
+                .add(d));
         Map<Outcome, Integer> causes = new TreeMap<>();
         for (List<Delivery> same : byRecord.values()) {
             if (same.size() < 2) {
@@ -146,7 +153,8 @@ final class DeliveryAudit {
     /** Per shard, the first delivery of each record in delivery time; empty if that follows sequence order. */
     List<String> outOfOrder() {
         Map<String, List<Delivery>> byShard = new HashMap<>();
-        deliveries.forEach(d -> byShard.computeIfAbsent(d.shard(), k -> new ArrayList<>()).add(d));
+        deliveries.forEach(
+                d -> byShard.computeIfAbsent(d.shard(), k -> new ArrayList<>()).add(d));
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, List<Delivery>> shard : byShard.entrySet()) {
             List<Delivery> inTime = new ArrayList<>(shard.getValue());

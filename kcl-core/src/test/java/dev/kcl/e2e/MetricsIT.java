@@ -37,28 +37,40 @@ class MetricsIT {
                 .kinesis(stack.kinesisHttp1())
                 .dynamoDb(stack.dynamoDb())
                 .cloudWatch(stack.cloudWatch())
-                .metrics(MetricsConfig.builder().level(MetricsLevel.DETAILED).flushInterval(Duration.ofSeconds(1))
+                .metrics(MetricsConfig.builder()
+                        .level(MetricsLevel.DETAILED)
+                        .flushInterval(Duration.ofSeconds(1))
                         .build())
                 .processorFactory(delivered)
                 .initialPosition(InitialPosition.trimHorizon())
                 .build()) {
             worker.start();
             await(Duration.ofSeconds(60), () -> delivered.count() >= 300, () -> delivered.count() + " delivered");
-            await(Duration.ofSeconds(10), () -> sum(stack, MetricNames.RECORDS_PROCESSED, app) >= 300,
+            await(
+                    Duration.ofSeconds(10),
+                    () -> sum(stack, MetricNames.RECORDS_PROCESSED, app) >= 300,
                     () -> "RecordsProcessed " + sum(stack, MetricNames.RECORDS_PROCESSED, app));
         }
 
         assertThat(sum(stack, MetricNames.RECORDS_PROCESSED, app)).isEqualTo(300);
         assertThat(sum(stack, MetricNames.BYTES_PROCESSED, app)).isEqualTo(300 * "record-000".length(), within(2000));
-        assertThat(data(stack, MetricNames.RECORDS_PROCESSED)).extracting(MetricDatum::dimensions)
+        assertThat(data(stack, MetricNames.RECORDS_PROCESSED))
+                .extracting(MetricDatum::dimensions)
                 .anySatisfy(d -> assertThat(d).containsKey(MetricNames.SHARD));
-        for (String name : List.of(MetricNames.PROCESSING_LATENCY, MetricNames.MILLIS_BEHIND_LATEST,
-                MetricNames.GET_RECORDS_SUCCESS, MetricNames.CHECKPOINT_SUCCESS, MetricNames.LEASES_HELD,
-                MetricNames.LEASES_TAKEN, MetricNames.WORKER_HEARTBEAT_AGE, MetricNames.LEASES_HANDED_OFF)) {
+        for (String name : List.of(
+                MetricNames.PROCESSING_LATENCY,
+                MetricNames.MILLIS_BEHIND_LATEST,
+                MetricNames.GET_RECORDS_SUCCESS,
+                MetricNames.CHECKPOINT_SUCCESS,
+                MetricNames.LEASES_HELD,
+                MetricNames.LEASES_TAKEN,
+                MetricNames.WORKER_HEARTBEAT_AGE,
+                MetricNames.LEASES_HANDED_OFF)) {
             assertThat(data(stack, name)).as(name).isNotEmpty();
         }
         assertThat(data(stack, MetricNames.PROCESSING_LATENCY).get(0).unit()).isEqualTo("Milliseconds");
-        assertThat(data(stack, MetricNames.LEASES_HELD)).extracting(MetricDatum::dimensions)
+        assertThat(data(stack, MetricNames.LEASES_HELD))
+                .extracting(MetricDatum::dimensions)
                 .contains(Map.of(MetricNames.APPLICATION, names.applicationName(), MetricNames.WORKER, "w1"));
     }
 
@@ -75,7 +87,8 @@ class MetricsIT {
     private static double sum(AwsStack stack, String name, Map<String, String> dimensions) {
         return stack.metrics().metrics(name).stream()
                 .filter(d -> d.dimensions().equals(dimensions))
-                .mapToDouble(d -> d.statistics().map(MetricDatum.StatisticSet::sum).orElse(0.0))
+                .mapToDouble(
+                        d -> d.statistics().map(MetricDatum.StatisticSet::sum).orElse(0.0))
                 .sum();
     }
 }

@@ -33,8 +33,8 @@ class NetworkFaultsIT {
     private static final String THROTTLED = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
             + "ProvisionedThroughputExceededException\",\"message\":\"injected throttling\"}";
 
-    private static Worker.Builder worker(TestNames names, String id, KinesisAsyncClient kinesis,
-            DynamoDbAsyncClient dynamoDb, Delivered delivered) {
+    private static Worker.Builder worker(
+            TestNames names, String id, KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamoDb, Delivered delivered) {
         return Worker.builder()
                 .applicationName(names.applicationName())
                 .streamName(names.streamName())
@@ -55,11 +55,14 @@ class NetworkFaultsIT {
         for (List<Delivered.Delivery> all : byShard.values()) {
             all.sort(java.util.Comparator.comparingLong(Delivered.Delivery::order));
             Set<String> seen = new HashSet<>();
-            List<Delivered.Delivery> first = all.stream().filter(d -> seen.add(d.sequenceNumber())).toList();
+            List<Delivered.Delivery> first =
+                    all.stream().filter(d -> seen.add(d.sequenceNumber())).toList();
             assertThat(Delivered.inOrder(first)).isTrue();
             first.forEach(d -> payloads.add(d.data()));
         }
-        assertThat(payloads).containsAll(IntStream.range(0, count).mapToObj(i -> "record-" + i).toList());
+        assertThat(payloads)
+                .containsAll(
+                        IntStream.range(0, count).mapToObj(i -> "record-" + i).toList());
     }
 
     private static int distinct(Delivered delivered) {
@@ -74,7 +77,8 @@ class NetworkFaultsIT {
         Delivered delivered = new Delivered("w1");
         try (FaultProxy proxy = FaultProxy.start("kinesis-w1", stack.kinesisPlainEndpoint());
                 KinesisAsyncClient kinesis = AwsClients.kinesisHttp1(proxy.endpoint());
-                Worker worker = worker(names, "w1", kinesis, stack.dynamoDb(), delivered).build()) {
+                Worker worker = worker(names, "w1", kinesis, stack.dynamoDb(), delivered)
+                        .build()) {
             worker.start();
             await(Duration.ofSeconds(60), () -> distinct(delivered) >= 100, () -> distinct(delivered) + " delivered");
 
@@ -103,7 +107,8 @@ class NetworkFaultsIT {
         Delivered delivered = new Delivered("w1");
         try (FaultProxy proxy = FaultProxy.start("dynamodb-w1", stack.dynamoDbEndpoint());
                 DynamoDbAsyncClient dynamoDb = AwsClients.dynamoDb(proxy.endpoint());
-                Worker worker = worker(names, "w1", stack.kinesisHttp1(), dynamoDb, delivered).build()) {
+                Worker worker = worker(names, "w1", stack.kinesisHttp1(), dynamoDb, delivered)
+                        .build()) {
             worker.start();
             await(Duration.ofSeconds(60), () -> distinct(delivered) >= 100, () -> distinct(delivered) + " delivered");
 
@@ -134,11 +139,15 @@ class NetworkFaultsIT {
         Delivered two = new Delivered("w2");
         try (FaultProxy proxy = FaultProxy.start("dynamodb-w1", stack.dynamoDbEndpoint());
                 DynamoDbAsyncClient dynamoDb = AwsClients.dynamoDb(proxy.endpoint());
-                Worker w1 = worker(names, "w1", stack.kinesisHttp1(), dynamoDb, one).build();
-                Worker w2 = worker(names, "w2", stack.kinesisHttp1(), stack.dynamoDb(), two).build()) {
+                Worker w1 =
+                        worker(names, "w1", stack.kinesisHttp1(), dynamoDb, one).build();
+                Worker w2 = worker(names, "w2", stack.kinesisHttp1(), stack.dynamoDb(), two)
+                        .build()) {
             w1.start();
             w2.start();
-            await(Duration.ofSeconds(60), () -> w1.shardIds().size() == 2 && w2.shardIds().size() == 2,
+            await(
+                    Duration.ofSeconds(60),
+                    () -> w1.shardIds().size() == 2 && w2.shardIds().size() == 2,
                     () -> w1.shardIds() + " / " + w2.shardIds());
 
             // When w1's DynamoDB traffic disappears into a black hole
@@ -146,9 +155,13 @@ class NetworkFaultsIT {
             admin.put(names.streamName(), OneWorkerIT.records(200, 400));
 
             // Then w1 stops delivering and w2 owns all four shards and delivers everything
-            await(Duration.ofSeconds(30), () -> w2.shardIds().size() == 4 && w1.shardIds().isEmpty(),
+            await(
+                    Duration.ofSeconds(30),
+                    () -> w2.shardIds().size() == 4 && w1.shardIds().isEmpty(),
                     () -> w2.shardIds() + " held by w2, " + w1.shardIds() + " by w1");
-            await(Duration.ofSeconds(60), () -> new HashSet<>(union(one, two)).size() >= 400,
+            await(
+                    Duration.ofSeconds(60),
+                    () -> new HashSet<>(union(one, two)).size() >= 400,
                     () -> new HashSet<>(union(one, two)).size() + " delivered");
             assertNothingLostAndInOrder(List.of(one, two), 400);
 

@@ -34,8 +34,8 @@ class OneWorkerIT {
         return entries;
     }
 
-    static void await(Duration limit, java.util.function.BooleanSupplier condition,
-            java.util.function.Supplier<String> what) {
+    static void await(
+            Duration limit, java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what) {
         dev.kcl.testkit.Eventually.await(limit, condition, what);
     }
 
@@ -78,14 +78,19 @@ class OneWorkerIT {
                 .build()) {
             worker.start();
             assertThat(worker.state()).isEqualTo(WorkerState.RUNNING);
-            await(Duration.ofSeconds(120), () -> delivered.count() >= total,
+            await(
+                    Duration.ofSeconds(120),
+                    () -> delivered.count() >= total,
                     () -> delivered.count() + " of " + total + " delivered");
 
             // Then each record arrives exactly once, in sequence order within its shard
             assertThat(delivered.byShard).hasSize(4);
-            assertThat(delivered.byShard.values()).allSatisfy(list -> assertThat(Delivered.inOrder(list)).isTrue());
+            assertThat(delivered.byShard.values())
+                    .allSatisfy(list -> assertThat(Delivered.inOrder(list)).isTrue());
             assertThat(new HashSet<>(delivered.payloads()))
-                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).mapToObj(i -> "record-" + i).toList());
+                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, total)
+                            .mapToObj(i -> "record-" + i)
+                            .toList());
             assertThat(delivered.count()).isEqualTo(total);
         }
     }

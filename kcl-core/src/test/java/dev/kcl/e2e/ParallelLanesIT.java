@@ -92,8 +92,8 @@ class ParallelLanesIT {
         }
     }
 
-    private static Worker.Builder worker(AwsStack stack, String application, TestNames names, Lanes lanes,
-            int parallelism) {
+    private static Worker.Builder worker(
+            AwsStack stack, String application, TestNames names, Lanes lanes, int parallelism) {
         return Worker.builder()
                 .applicationName(application)
                 .streamName(names.streamName())
@@ -114,7 +114,8 @@ class ParallelLanesIT {
         Lanes lanes = new Lanes(Duration.ofMillis(1));
 
         // When a worker with 8 lanes consumes them
-        try (Worker worker = worker(stack, names.applicationName(), names, lanes, 8).build()) {
+        try (Worker worker =
+                worker(stack, names.applicationName(), names, lanes, 8).build()) {
             worker.start();
             await(Duration.ofSeconds(60), () -> lanes.delivered.get() >= 600, () -> lanes.delivered + " delivered");
         }
@@ -122,11 +123,13 @@ class ParallelLanesIT {
         // Then lanes ran together, every record arrived once and in order for its key
         assertThat(lanes.mostAtOnce.get()).isGreaterThan(1);
         assertThat(lanes.byKey).hasSize(30);
-        lanes.byKey.forEach((key, seen) -> assertThat(seen).as(key).isSorted().doesNotHaveDuplicates().hasSize(20));
+        lanes.byKey.forEach((key, seen) ->
+                assertThat(seen).as(key).isSorted().doesNotHaveDuplicates().hasSize(20));
 
         // And a new worker of the same application finds nothing left to deliver
         Lanes again = new Lanes(Duration.ZERO);
-        try (Worker worker = worker(stack, names.applicationName(), names, again, 8).build()) {
+        try (Worker worker =
+                worker(stack, names.applicationName(), names, again, 8).build()) {
             worker.start();
             put(admin, names.streamName(), 1, 1);
             await(Duration.ofSeconds(60), () -> again.delivered.get() >= 1, () -> again.delivered + " delivered");
@@ -149,13 +152,18 @@ class ParallelLanesIT {
         for (int parallelism : new int[] {1, 8}) {
             Lanes lanes = new Lanes(Duration.ofMillis(10));
             long started = System.nanoTime();
-            try (Worker worker = worker(stack, names.unique("p" + parallelism), names, lanes, parallelism).build()) {
+            try (Worker worker = worker(stack, names.unique("p" + parallelism), names, lanes, parallelism)
+                    .build()) {
                 worker.start();
                 await(Duration.ofMinutes(2), () -> lanes.delivered.get() >= 2000, () -> lanes.delivered + " delivered");
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            log.info("BENCH parallelism={} records=2000 seconds={} records/s={} mostAtOnce={}", parallelism,
-                    String.format("%.1f", seconds), String.format("%.0f", 2000 / seconds), lanes.mostAtOnce.get());
+            log.info(
+                    "BENCH parallelism={} records=2000 seconds={} records/s={} mostAtOnce={}",
+                    parallelism,
+                    String.format("%.1f", seconds),
+                    String.format("%.0f", 2000 / seconds),
+                    lanes.mostAtOnce.get());
         }
     }
 }

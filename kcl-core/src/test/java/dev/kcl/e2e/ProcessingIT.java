@@ -4,7 +4,6 @@ import static dev.kcl.e2e.OneWorkerIT.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kcl.InitialPosition;
-import dev.kcl.KinesisRecord;
 import dev.kcl.ProcessorFailurePolicy;
 import dev.kcl.Worker;
 import dev.kcl.testkit.AwsStack;
@@ -41,7 +40,8 @@ class ProcessingIT {
         // Given 50 KPL-aggregated records of 20 user records each, and one record with the KPL magic but a bad digest
         StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
         admin.create(names.streamName(), 2);
-        List<software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry> entries = new java.util.ArrayList<>();
+        List<software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry> entries =
+                new java.util.ArrayList<>();
         for (int a = 0; a < 50; a++) {
             List<dev.kcl.testkit.KplAggregator.UserRecord> users = new java.util.ArrayList<>();
             for (int u = 0; u < 20; u++) {
@@ -53,11 +53,13 @@ class ProcessingIT {
                             dev.kcl.testkit.KplAggregator.aggregate(users)))
                     .build());
         }
-        byte[] broken = dev.kcl.testkit.KplAggregator.aggregate(List.of(dev.kcl.testkit.KplAggregator.UserRecord.of(
-                "k", "lost?")));
+        byte[] broken = dev.kcl.testkit.KplAggregator.aggregate(
+                List.of(dev.kcl.testkit.KplAggregator.UserRecord.of("k", "lost?")));
         broken[broken.length - 1] ^= 1;
         entries.add(software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry.builder()
-                .partitionKey("broken").data(software.amazon.awssdk.core.SdkBytes.fromByteArray(broken)).build());
+                .partitionKey("broken")
+                .data(software.amazon.awssdk.core.SdkBytes.fromByteArray(broken))
+                .build());
         admin.put(names.streamName(), entries);
         Delivered delivered = new Delivered("w1");
 
@@ -67,11 +69,18 @@ class ProcessingIT {
             await(Duration.ofSeconds(60), () -> delivered.count() >= 1001, () -> delivered.count() + " delivered");
 
             // Then every user record arrives once, with its sub-sequence number, and the broken one arrives raw
-            assertThat(delivered.payloads()).hasSize(1001)
-                    .containsAll(IntStream.range(0, 1000).mapToObj(i -> "user-" + i).toList());
-            assertThat(delivered.byShard.values().stream().flatMap(List::stream)
-                    .filter(d -> d.subSequenceNumber() == 19)).hasSize(50);
-            delivered.byShard.values().forEach(list -> assertThat(Delivered.inOrder(list)).isTrue());
+            assertThat(delivered.payloads())
+                    .hasSize(1001)
+                    .containsAll(
+                            IntStream.range(0, 1000).mapToObj(i -> "user-" + i).toList());
+            assertThat(delivered.byShard.values().stream()
+                            .flatMap(List::stream)
+                            .filter(d -> d.subSequenceNumber() == 19))
+                    .hasSize(50);
+            delivered
+                    .byShard
+                    .values()
+                    .forEach(list -> assertThat(Delivered.inOrder(list)).isTrue());
         }
     }
 
@@ -96,10 +105,12 @@ class ProcessingIT {
             // Then the failing batch was retried and every record arrived once, in order
             assertThat(failures.get()).isGreaterThanOrEqualTo(4);
             assertThat(delivered.events).filteredOn(e -> e.startsWith("failed")).hasSize(3);
-            List<Delivered.Delivery> shard = delivered.byShard.values().iterator().next();
+            List<Delivered.Delivery> shard =
+                    delivered.byShard.values().iterator().next();
             assertThat(Delivered.inOrder(shard)).isTrue();
             assertThat(delivered.payloads())
-                    .containsExactlyElementsOf(IntStream.range(0, 500).mapToObj(i -> "record-" + i).toList());
+                    .containsExactlyElementsOf(
+                            IntStream.range(0, 500).mapToObj(i -> "record-" + i).toList());
         }
     }
 
@@ -127,11 +138,15 @@ class ProcessingIT {
 
             // Then every record is delivered (at least once) and no child delivers before its parents finished
             int total = produced;
-            await(Duration.ofSeconds(60), () -> new HashSet<>(delivered.payloads()).size() >= total,
+            await(
+                    Duration.ofSeconds(60),
+                    () -> new HashSet<>(delivered.payloads()).size() >= total,
                     () -> new HashSet<>(delivered.payloads()).size() + " of " + total + " delivered; "
                             + delivered.events);
             assertThat(new HashSet<>(delivered.payloads()))
-                    .containsAll(IntStream.range(0, total).mapToObj(i -> "record-" + i).toList());
+                    .containsAll(IntStream.range(0, total)
+                            .mapToObj(i -> "record-" + i)
+                            .toList());
             Map<String, java.util.Set<String>> parents = new ConcurrentHashMap<>();
             for (var shard : admin.shards(names.streamName())) {
                 java.util.Set<String> ps = new HashSet<>();
@@ -145,17 +160,28 @@ class ProcessingIT {
             }
             assertThat(delivered.byShard.keySet()).hasSizeGreaterThanOrEqualTo(5);
             for (var entry : delivered.byShard.entrySet()) {
-                assertThat(Delivered.inOrder(entry.getValue())).as(entry.getKey()).isTrue();
-                long firstChild = entry.getValue().stream().mapToLong(Delivered.Delivery::order).min().orElseThrow();
+                assertThat(Delivered.inOrder(entry.getValue()))
+                        .as(entry.getKey())
+                        .isTrue();
+                long firstChild = entry.getValue().stream()
+                        .mapToLong(Delivered.Delivery::order)
+                        .min()
+                        .orElseThrow();
                 for (String parent : parents.getOrDefault(entry.getKey(), java.util.Set.of())) {
                     long lastParent = delivered.byShard.getOrDefault(parent, List.of()).stream()
-                            .mapToLong(Delivered.Delivery::order).max().orElse(0);
-                    assertThat(firstChild).as(entry.getKey() + " after its parent " + parent)
+                            .mapToLong(Delivered.Delivery::order)
+                            .max()
+                            .orElse(0);
+                    assertThat(firstChild)
+                            .as(entry.getKey() + " after its parent " + parent)
                             .isGreaterThan(lastParent);
                 }
             }
-            assertThat(delivered.events).contains("shardEnded shardId-000000000000", "shardEnded shardId-000000000001",
-                    "shardEnded shardId-000000000002");
+            assertThat(delivered.events)
+                    .contains(
+                            "shardEnded shardId-000000000000",
+                            "shardEnded shardId-000000000001",
+                            "shardEnded shardId-000000000002");
         }
     }
 
@@ -172,7 +198,9 @@ class ProcessingIT {
                 Producer producer = new Producer(admin, names.streamName(), 20, 50)) {
             workerA.start();
             workerB.start();
-            await(Duration.ofSeconds(60), () -> workerA.shardIds().size() == 2 && workerB.shardIds().size() == 2,
+            await(
+                    Duration.ofSeconds(60),
+                    () -> workerA.shardIds().size() == 2 && workerB.shardIds().size() == 2,
                     () -> "a " + workerA.shardIds() + ", b " + workerB.shardIds());
             await(Duration.ofSeconds(30), () -> a.count() > 100 && b.count() > 100, () -> a.count() + "/" + b.count());
             List<String> moving = List.copyOf(workerA.shardIds());
@@ -183,8 +211,10 @@ class ProcessingIT {
             Thread.sleep(2_000);
             producer.stop();
             int total = producer.produced();
-            await(Duration.ofSeconds(60), () -> a.count() + b.count() >= total, () -> (a.count() + b.count()) + " of "
-                    + total);
+            await(
+                    Duration.ofSeconds(60),
+                    () -> a.count() + b.count() >= total,
+                    () -> (a.count() + b.count()) + " of " + total);
 
             // Then b carries on from a's checkpoints: every record once, none twice, and the gap was short
             assertThat(clean).isTrue();
@@ -193,10 +223,15 @@ class ProcessingIT {
             assertThat(all).hasSize(total).doesNotHaveDuplicates();
             for (String shard : moving) {
                 long stoppedAt = a.shutdownAt.get(shard);
-                long resumedAt = b.byShard.get(shard).stream().mapToLong(Delivered.Delivery::atNanos).min().orElseThrow();
+                long resumedAt = b.byShard.get(shard).stream()
+                        .mapToLong(Delivered.Delivery::atNanos)
+                        .min()
+                        .orElseThrow();
                 long gapMillis = (resumedAt - stoppedAt) / 1_000_000;
                 org.slf4j.LoggerFactory.getLogger(ProcessingIT.class)
-                        .info("graceful handoff of {}: gap {} ms from shutdownRequested to the next delivery", shard,
+                        .info(
+                                "graceful handoff of {}: gap {} ms from shutdownRequested to the next delivery",
+                                shard,
                                 gapMillis);
                 assertThat(gapMillis).isLessThan(5_000);
             }

@@ -11,7 +11,6 @@ import dev.kcl.testkit.KclStack;
 import dev.kcl.testkit.StreamAdmin;
 import dev.kcl.testkit.TestNames;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -82,9 +81,14 @@ class PropagationLatencyIT {
         Collections.sort(sorted);
         long p50 = sorted.get(sorted.size() / 2);
         long p99 = sorted.get((int) (sorted.size() * 0.99));
-        log.info("polling propagation latency, 200 records/s over 4 shards, {} records: p50 {} ms, p99 {} ms, max {} ms",
-                sorted.size(), p50, p99, sorted.get(sorted.size() - 1));
-        System.out.printf("BENCH polling-latency records=%d p50_ms=%d p99_ms=%d max_ms=%d%n", sorted.size(), p50, p99,
+        log.info(
+                "polling propagation latency, 200 records/s over 4 shards, {} records: p50 {} ms, p99 {} ms, max {} ms",
+                sorted.size(),
+                p50,
+                p99,
                 sorted.get(sorted.size() - 1));
+        System.out.printf(
+                "BENCH polling-latency records=%d p50_ms=%d p99_ms=%d max_ms=%d%n",
+                sorted.size(), p50, p99, sorted.get(sorted.size() - 1));
     }
 }

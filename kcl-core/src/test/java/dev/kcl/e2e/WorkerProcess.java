@@ -35,8 +35,8 @@ public final class WorkerProcess {
      * and last sequence number of the batch, its record count, the outcome ({@code ok}, {@code lost} when the lease had
      * moved on, or the name of the exception the checkpoint failed with), and the time.
      */
-    private static void checkpointAfterBatch(ProcessRecordsInput input, String id, String shardId,
-            BufferedWriter journal) {
+    private static void checkpointAfterBatch(
+            ProcessRecordsInput input, String id, String shardId, BufferedWriter journal) {
         String outcome = "ok";
         try {
             input.checkpointer().checkpoint();
@@ -50,8 +50,11 @@ public final class WorkerProcess {
             if (!input.records().isEmpty()) {
                 synchronized (journal) {
                     try {
-                        journal.write(id + " " + shardId + " " + input.records().get(0).sequenceNumber() + " "
-                                + input.records().get(input.records().size() - 1).sequenceNumber() + " "
+                        journal.write(id + " " + shardId + " "
+                                + input.records().get(0).sequenceNumber() + " "
+                                + input.records()
+                                        .get(input.records().size() - 1)
+                                        .sequenceNumber() + " "
                                 + input.records().size() + " " + outcome + " " + System.currentTimeMillis() + "\n");
                         journal.flush();
                     } catch (IOException e) {
@@ -68,10 +71,13 @@ public final class WorkerProcess {
         String id = args[4];
         Path ledger = Path.of(args[5]);
         long batchMillis = args.length > 7 ? Long.parseLong(args[7]) : 0;
-        BufferedWriter out = Files.newBufferedWriter(ledger, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        BufferedWriter out = Files.newBufferedWriter(
+                ledger, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        BufferedWriter checkpoints = Files.newBufferedWriter(
+                Path.of(args[5] + ".checkpoints"),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        BufferedWriter checkpoints = Files.newBufferedWriter(Path.of(args[5] + ".checkpoints"),
-                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Worker worker = Worker.builder()
                 .kinesis(AwsClients.kinesisHttp1(kinesis))
                 .dynamoDb(AwsClients.dynamoDb(dynamo))

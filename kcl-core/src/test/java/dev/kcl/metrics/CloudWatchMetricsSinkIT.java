@@ -29,8 +29,11 @@ class CloudWatchMetricsSinkIT {
     }
 
     private CloudWatchMetricsSink sink(int maxBuffered) {
-        return new CloudWatchMetricsSink(client, MetricsConfig.builder().maxBufferedDatums(maxBuffered).build(),
-                Map.of("ApplicationName", "orders"), clock);
+        return new CloudWatchMetricsSink(
+                client,
+                MetricsConfig.builder().maxBufferedDatums(maxBuffered).build(),
+                Map.of("ApplicationName", "orders"),
+                clock);
     }
 
     private void awaitCalls(int calls) {
@@ -56,13 +59,17 @@ class CloudWatchMetricsSinkIT {
 
         var app = Map.of("ApplicationName", "orders");
         MetricDatum records = cloudWatch.metrics(MetricNames.RECORDS_PROCESSED).stream()
-                .filter(d -> d.dimensions().equals(app)).findFirst().orElseThrow();
+                .filter(d -> d.dimensions().equals(app))
+                .findFirst()
+                .orElseThrow();
         assertThat(records.namespace()).isEqualTo("kcl");
         assertThat(records.unit()).isEqualTo("Count");
         assertThat(records.statistics()).contains(new MetricDatum.StatisticSet(3, 175, 25, 100));
         assertThat(records.timestamp()).contains(clock.instant());
         MetricDatum lag = cloudWatch.metrics(MetricNames.MILLIS_BEHIND_LATEST).stream()
-                .filter(d -> d.dimensions().equals(app)).findFirst().orElseThrow();
+                .filter(d -> d.dimensions().equals(app))
+                .findFirst()
+                .orElseThrow();
         assertThat(lag.unit()).isEqualTo("Milliseconds");
         assertThat(lag.statistics().orElseThrow().maximum()).isEqualTo(1200); // the lag operators watch
         assertThat(cloudWatch.metrics(MetricNames.RECORDS_PROCESSED))
@@ -93,8 +100,11 @@ class CloudWatchMetricsSinkIT {
                         .retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry())
                         .build())
                 .build();
-        CloudWatchMetricsSink sink = new CloudWatchMetricsSink(noRetries, MetricsConfig.builder()
-                .maxBufferedDatums(100).build(), Map.of("ApplicationName", "orders"), clock);
+        CloudWatchMetricsSink sink = new CloudWatchMetricsSink(
+                noRetries,
+                MetricsConfig.builder().maxBufferedDatums(100).build(),
+                Map.of("ApplicationName", "orders"),
+                clock);
         cloudWatch.failNextRequests(1);
         for (int i = 0; i < 60; i++) {
             sink.record(new Metric("A" + i, MetricUnit.COUNT, 1, Map.of("ApplicationName", "orders"), clock.instant()));
@@ -106,22 +116,28 @@ class CloudWatchMetricsSinkIT {
         }
         long started = System.nanoTime();
         for (int i = 0; i < 100_000; i++) { // recording never blocks, whatever CloudWatch does
-            sink.record(new Metric("RecordsProcessed", MetricUnit.COUNT, 1, Map.of("ApplicationName", "orders"),
-                    clock.instant()));
+            sink.record(new Metric(
+                    "RecordsProcessed", MetricUnit.COUNT, 1, Map.of("ApplicationName", "orders"), clock.instant()));
         }
-        LoggerFactory.getLogger(CloudWatchMetricsSinkIT.class).info("100,000 records while down took {} ms",
-                (System.nanoTime() - started) / 1_000_000);
+        LoggerFactory.getLogger(CloudWatchMetricsSinkIT.class)
+                .info("100,000 records while down took {} ms", (System.nanoTime() - started) / 1_000_000);
 
         sink.flush(); // CloudWatch is back: 100 newest of 121 are published, 21 dropped
         awaitCalls(1);
         assertThat(cloudWatch.metrics()).hasSize(100);
         assertThat(sink.dropped()).isEqualTo(21);
-        assertThat(cloudWatch.metrics(MetricNames.RECORDS_PROCESSED).get(0).statistics().orElseThrow().sum())
+        assertThat(cloudWatch
+                        .metrics(MetricNames.RECORDS_PROCESSED)
+                        .get(0)
+                        .statistics()
+                        .orElseThrow()
+                        .sum())
                 .isEqualTo(100_000);
 
         sink.flush(); // the drop count goes out as a metric
         awaitCalls(2);
-        assertThat(cloudWatch.metrics(MetricNames.METRICS_DROPPED)).singleElement()
+        assertThat(cloudWatch.metrics(MetricNames.METRICS_DROPPED))
+                .singleElement()
                 .satisfies(d -> assertThat(d.statistics().orElseThrow().sum()).isEqualTo(21));
         noRetries.close();
     }
@@ -152,7 +168,9 @@ class CloudWatchMetricsSinkIT {
                     metrics.shard(id, MetricNames.BYTES_PROCESSED, MetricUnit.BYTES, 10_000);
                     metrics.shard(id, MetricNames.PROCESSING_LATENCY, MetricUnit.MILLISECONDS, 3);
                     metrics.millisBehindLatest(id, 0);
-                    metrics.call(id, dev.kcl.spi.RetrievalMetrics.Operation.GET_RECORDS,
+                    metrics.call(
+                            id,
+                            dev.kcl.spi.RetrievalMetrics.Operation.GET_RECORDS,
                             dev.kcl.spi.RetrievalMetrics.Outcome.SUCCESS);
                     metrics.count(id, MetricNames.CHECKPOINT_SUCCESS, 1);
                 }
@@ -164,9 +182,11 @@ class CloudWatchMetricsSinkIT {
 
         double callsPerMinute = (double) cloudWatch.calls().size() / minutes;
         double datumsPerMinute = (double) cloudWatch.metrics().size() / minutes;
-        LoggerFactory.getLogger(CloudWatchMetricsSinkIT.class).info(
-                "100 shards at SUMMARY: {} PutMetricData calls and {} data points per minute", callsPerMinute,
-                datumsPerMinute);
+        LoggerFactory.getLogger(CloudWatchMetricsSinkIT.class)
+                .info(
+                        "100 shards at SUMMARY: {} PutMetricData calls and {} data points per minute",
+                        callsPerMinute,
+                        datumsPerMinute);
         assertThat(callsPerMinute).isLessThanOrEqualTo(1);
         assertThat(datumsPerMinute).isLessThanOrEqualTo(10);
     }

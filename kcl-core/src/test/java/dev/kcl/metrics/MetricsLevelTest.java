@@ -33,11 +33,13 @@ class MetricsLevelTest {
         metrics.count("shard-1", MetricNames.RECORDS_PROCESSED, 10);
         metrics.worker(MetricNames.LEASES_HELD, MetricUnit.COUNT, 4);
 
-        assertThat(recorded).extracting(Metric::dimensions).containsExactly(
-                Map.of("ApplicationName", "app"),
-                Map.of("ApplicationName", "app", "ShardId", "shard-1"),
-                Map.of("ApplicationName", "app"),
-                Map.of("ApplicationName", "app", "WorkerId", "w1"));
+        assertThat(recorded)
+                .extracting(Metric::dimensions)
+                .containsExactly(
+                        Map.of("ApplicationName", "app"),
+                        Map.of("ApplicationName", "app", "ShardId", "shard-1"),
+                        Map.of("ApplicationName", "app"),
+                        Map.of("ApplicationName", "app", "WorkerId", "w1"));
     }
 
     @Test
@@ -54,8 +56,8 @@ class MetricsLevelTest {
     void aggregatesIntoStatisticSets() {
         MetricAggregator aggregator = new MetricAggregator();
         for (double v : new double[] {5, 1, 9}) {
-            aggregator.record(new Metric("ProcessingLatency", MetricUnit.MILLISECONDS, v, Map.of("ApplicationName", "a"),
-                    clock.instant()));
+            aggregator.record(new Metric(
+                    "ProcessingLatency", MetricUnit.MILLISECONDS, v, Map.of("ApplicationName", "a"), clock.instant()));
         }
 
         assertThat(aggregator.drain()).singleElement().satisfies(a -> {
@@ -70,12 +72,19 @@ class MetricsLevelTest {
     @Test
     void theLogSummaryIsOneLineOfSumsAndMaxima() {
         MetricAggregator aggregator = new MetricAggregator();
-        aggregator.record(new Metric("RecordsProcessed", MetricUnit.COUNT, 3, Map.of("ApplicationName", "a"),
+        aggregator.record(
+                new Metric("RecordsProcessed", MetricUnit.COUNT, 3, Map.of("ApplicationName", "a"), clock.instant()));
+        aggregator.record(new Metric(
+                "MillisBehindLatest",
+                MetricUnit.MILLISECONDS,
+                40,
+                Map.of("ApplicationName", "a", "ShardId", "s1"),
                 clock.instant()));
-        aggregator.record(new Metric("MillisBehindLatest", MetricUnit.MILLISECONDS, 40, Map.of("ApplicationName", "a",
-                "ShardId", "s1"), clock.instant()));
 
-        List<String> lines = aggregator.drain().stream().map(LoggingMetricsSink::describe).sorted().toList();
+        List<String> lines = aggregator.drain().stream()
+                .map(LoggingMetricsSink::describe)
+                .sorted()
+                .toList();
 
         assertThat(lines).containsExactly("MillisBehindLatest[s1] avg 40 max 40", "RecordsProcessed=3");
     }

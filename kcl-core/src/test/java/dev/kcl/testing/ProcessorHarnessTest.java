@@ -37,7 +37,8 @@ class ProcessorHarnessTest {
     @Test
     void drivesTheLifecycleAndRecordsCheckpoints() {
         EverySecondRecord processor = new EverySecondRecord();
-        ProcessorHarness harness = ProcessorHarness.of(processor, "shardId-000000000000").initialize();
+        ProcessorHarness harness =
+                ProcessorHarness.of(processor, "shardId-000000000000").initialize();
 
         List<KinesisRecord> first = records.records("a", "b", "c");
         List<KinesisRecord> second = records.records("d");
@@ -91,11 +92,13 @@ class ProcessorHarnessTest {
 
     @Test
     void buildsAggregatedRecordsThatCheckpointInside() {
-        ProcessorHarness harness = ProcessorHarness.of(new EverySecondRecord(), "s").initialize();
+        ProcessorHarness harness =
+                ProcessorHarness.of(new EverySecondRecord(), "s").initialize();
         List<KinesisRecord> sub = records.aggregated("k", "x", "y", "z");
 
         harness.deliver(sub);
 
-        assertThat(harness.checkpointer().checkpoints()).containsExactly(sub.get(1).sequenceNumber() + "/1");
+        assertThat(harness.checkpointer().checkpoints())
+                .containsExactly(sub.get(1).sequenceNumber() + "/1");
     }
 }

@@ -61,7 +61,8 @@ final class ClosedShardWatcher {
     }
 
     private void list(String token) {
-        var request = token == null ? kinesis.listShards(b -> b.streamName(stream))
+        var request = token == null
+                ? kinesis.listShards(b -> b.streamName(stream))
                 : kinesis.listShards(b -> b.nextToken(token));
         request.whenComplete((response, error) -> {
             if (error != null) {

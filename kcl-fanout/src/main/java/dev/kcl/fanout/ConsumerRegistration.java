@@ -30,15 +30,21 @@ final class ConsumerRegistration {
     private ConsumerRegistration() {}
 
     /** The ARN of the ACTIVE consumer {@code name} on the stream. */
-    static String ensureActive(KinesisAsyncClient kinesis, String streamArn, String name, Duration timeout,
-            Ticker ticker, Sleeper sleeper) {
+    static String ensureActive(
+            KinesisAsyncClient kinesis,
+            String streamArn,
+            String name,
+            Duration timeout,
+            Ticker ticker,
+            Sleeper sleeper) {
         long deadline = ticker.nanos() + timeout.toNanos();
         Duration pause = Duration.ofMillis(100);
         boolean registered = false;
         while (true) {
             try {
                 ConsumerDescription consumer = call(kinesis.describeStreamConsumer(
-                        b -> b.streamARN(streamArn).consumerName(name))).consumerDescription();
+                                b -> b.streamARN(streamArn).consumerName(name)))
+                        .consumerDescription();
                 if (consumer.consumerStatus() == ConsumerStatus.ACTIVE) {
                     log.info("stream consumer {} is ACTIVE: {}", name, consumer.consumerARN());
                     return consumer.consumerARN();
@@ -54,9 +60,11 @@ final class ConsumerRegistration {
             } catch (RuntimeException e) {
                 AwsErrors.Kind kind = AwsErrors.classify(e);
                 if (kind == AwsErrors.Kind.FATAL) {
-                    throw new KclException("cannot register stream consumer " + name + " (the worker needs "
-                            + "kinesis:DescribeStreamConsumer and kinesis:RegisterStreamConsumer): "
-                            + AwsErrors.describe(e), e);
+                    throw new KclException(
+                            "cannot register stream consumer " + name + " (the worker needs "
+                                    + "kinesis:DescribeStreamConsumer and kinesis:RegisterStreamConsumer): "
+                                    + AwsErrors.describe(e),
+                            e);
                 }
                 log.info("stream consumer {}: {}; trying again", name, AwsErrors.describe(e));
             }
@@ -64,7 +72,8 @@ final class ConsumerRegistration {
                 throw new KclException("stream consumer " + name + " did not become ACTIVE within " + timeout);
             }
             sleeper.sleep(pause);
-            pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
+            pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0
+                    ? Duration.ofSeconds(2)
                     : pause.multipliedBy(2);
         }
     }
@@ -77,9 +86,12 @@ final class ConsumerRegistration {
         } catch (ResourceInUseException e) {
             return true; // another worker registered it a moment ago
         } catch (LimitExceededException e) {
-            if (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("consumer")) {
-                throw new KclException("stream " + streamArn + " already has as many registered consumers as it may "
-                        + "(20 per stream): deregister one (FanOut.deregister) or use Retrieval.polling()", e);
+            if (e.getMessage() != null
+                    && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("consumer")) {
+                throw new KclException(
+                        "stream " + streamArn + " already has as many registered consumers as it may "
+                                + "(20 per stream): deregister one (FanOut.deregister) or use Retrieval.polling()",
+                        e);
             }
             return false; // the control plane's rate limit: try again after the pause
         }
@@ -105,8 +117,8 @@ final class ConsumerRegistration {
             throw new RetryableKclException("a stream consumer call timed out after " + CALL_TIMEOUT, e);
         } catch (ExecutionException e) {
             Throwable cause = AwsErrors.unwrap(e);
-            if (cause instanceof RuntimeException runtime && !(cause instanceof software.amazon.awssdk.core.exception
-                    .SdkClientException)) {
+            if (cause instanceof RuntimeException runtime
+                    && !(cause instanceof software.amazon.awssdk.core.exception.SdkClientException)) {
                 throw runtime;
             }
             throw new RetryableKclException("a stream consumer call failed: " + AwsErrors.describe(e), cause);

@@ -25,8 +25,8 @@ public record FanOutConfig(
 
     public FanOutConfig {
         if (consumerName == null || !consumerName.matches("[a-zA-Z0-9_.-]{1,128}")) {
-            throw new IllegalArgumentException("consumerName must be 1-128 characters of [a-zA-Z0-9_.-], was '"
-                    + consumerName + "'");
+            throw new IllegalArgumentException(
+                    "consumerName must be 1-128 characters of [a-zA-Z0-9_.-], was '" + consumerName + "'");
         }
         if (maxPendingEvents < 1) {
             throw new IllegalArgumentException("maxPendingEvents must be at least 1, was " + maxPendingEvents);
@@ -55,8 +55,8 @@ public record FanOutConfig(
         private final String consumerName;
         private int maxPendingEvents = 2;
         private Duration registrationTimeout = Duration.ofMinutes(2);
-        private Backoff resubscribeBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5),
-                Integer.MAX_VALUE);
+        private Backoff resubscribeBackoff =
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), Integer.MAX_VALUE);
         private int warnAfterFailures = 3;
         private Duration shardCheckInterval = Duration.ofSeconds(10);
 
@@ -95,8 +95,13 @@ public record FanOutConfig(
         }
 
         public FanOutConfig build() {
-            return new FanOutConfig(consumerName, maxPendingEvents, registrationTimeout, resubscribeBackoff,
-                    warnAfterFailures, shardCheckInterval);
+            return new FanOutConfig(
+                    consumerName,
+                    maxPendingEvents,
+                    registrationTimeout,
+                    resubscribeBackoff,
+                    warnAfterFailures,
+                    shardCheckInterval);
         }
     }
 }

@@ -85,8 +85,16 @@ final class FanOutRecordSource implements RecordSource {
     private boolean warned;
     private boolean checking;
 
-    FanOutRecordSource(KinesisAsyncClient kinesis, String stream, String consumerArn, String shardId, Checkpoint start,
-            FanOutConfig config, TaskScheduler timer, Ticker ticker, RetrievalMetrics metrics,
+    FanOutRecordSource(
+            KinesisAsyncClient kinesis,
+            String stream,
+            String consumerArn,
+            String shardId,
+            Checkpoint start,
+            FanOutConfig config,
+            TaskScheduler timer,
+            Ticker ticker,
+            RetrievalMetrics metrics,
             ClosedShardWatcher watcher) {
         this.kinesis = kinesis;
         this.stream = stream;
@@ -168,8 +176,10 @@ final class FanOutRecordSource implements RecordSource {
 
     private StartingPosition position() {
         if (continuation != null) {
-            return StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                    .sequenceNumber(continuation).build();
+            return StartingPosition.builder()
+                    .type(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                    .sequenceNumber(continuation)
+                    .build();
         }
         StartingPosition.Builder position = StartingPosition.builder().type(KinesisModels.iteratorType(start));
         if (start instanceof Checkpoint.After after) {
@@ -216,7 +226,8 @@ final class FanOutRecordSource implements RecordSource {
                     }
                 }))
                 .build();
-        kinesis.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(shardId).startingPosition(position), handler)
+        kinesis.subscribeToShard(
+                        b -> b.consumerARN(consumerArn).shardId(shardId).startingPosition(position), handler)
                 .whenComplete((done, error) -> {
                     if (error != null) {
                         onFailure(gen, error);
@@ -259,8 +270,11 @@ final class FanOutRecordSource implements RecordSource {
                 metrics.millisBehindLatest(shardId, behind);
                 List<KinesisRecord> records = KinesisModels.records(event.records());
                 if (event.continuationSequenceNumber() == null) {
-                    endShard(records, behind,
-                            event.hasChildShards() ? KinesisModels.childShards(event.childShards()) : List.of(), after);
+                    endShard(
+                            records,
+                            behind,
+                            event.hasChildShards() ? KinesisModels.childShards(event.childShards()) : List.of(),
+                            after);
                     return;
                 }
                 continuation = event.continuationSequenceNumber();
@@ -302,8 +316,11 @@ final class FanOutRecordSource implements RecordSource {
                 failingSince = ticker.nanos();
             }
             AwsErrors.Kind kind = AwsErrors.classify(error);
-            metrics.call(shardId, RetrievalMetrics.Operation.SUBSCRIBE_TO_SHARD,
-                    kind == AwsErrors.Kind.THROTTLED ? RetrievalMetrics.Outcome.THROTTLED
+            metrics.call(
+                    shardId,
+                    RetrievalMetrics.Operation.SUBSCRIBE_TO_SHARD,
+                    kind == AwsErrors.Kind.THROTTLED
+                            ? RetrievalMetrics.Outcome.THROTTLED
                             : RetrievalMetrics.Outcome.ERROR);
             boolean inUse = AwsErrors.unwrap(error) instanceof ResourceInUseException;
             // After a renewal the previous subscription may stay open for a few seconds (ResourceInUse): routine,
@@ -312,10 +329,17 @@ final class FanOutRecordSource implements RecordSource {
                     && ticker.nanos() - failingSince >= ROUTINE_FAILURES.toNanos();
             if (persistent && (!warned || failures % 20 == 0)) {
                 warned = true;
-                log.warn("{} subscription failed {} times in a row, resuming after {}: {}", shardId, failures,
-                        continuation != null ? continuation : start, AwsErrors.describe(error));
+                log.warn(
+                        "{} subscription failed {} times in a row, resuming after {}: {}",
+                        shardId,
+                        failures,
+                        continuation != null ? continuation : start,
+                        AwsErrors.describe(error));
             } else {
-                log.debug("{} subscription failed ({}), resubscribing: {}", shardId, inUse ? "still in use" : kind,
+                log.debug(
+                        "{} subscription failed ({}), resubscribing: {}",
+                        shardId,
+                        inUse ? "still in use" : kind,
                         AwsErrors.describe(error));
             }
             Duration delay = config.resubscribeBackoff().delay(failures);
@@ -337,10 +361,12 @@ final class FanOutRecordSource implements RecordSource {
             after = continuation;
         }
         var request = after != null
-                ? kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
-                        .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).startingSequenceNumber(after))
-                : kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
-                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON));
+                ? kinesis.getShardIterator(b -> b.streamName(stream)
+                        .shardId(shardId)
+                        .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                        .startingSequenceNumber(after))
+                : kinesis.getShardIterator(
+                        b -> b.streamName(stream).shardId(shardId).shardIteratorType(ShardIteratorType.TRIM_HORIZON));
         request.thenCompose(iterator -> kinesis.getRecords(b -> b.shardIterator(iterator.shardIterator())))
                 .whenComplete((records, failure) -> {
                     if (failure == null && records.records().isEmpty() && records.nextShardIterator() == null) {
@@ -362,9 +388,10 @@ final class FanOutRecordSource implements RecordSource {
             if (closed || ended) {
                 return;
             }
-            List<ChildShard> children = response.hasChildShards()
-                    ? KinesisModels.childShards(response.childShards()) : List.of();
-            log.info("{} has ended (the subscription did not say so; confirmed with ListShards and GetRecords)",
+            List<ChildShard> children =
+                    response.hasChildShards() ? KinesisModels.childShards(response.childShards()) : List.of();
+            log.info(
+                    "{} has ended (the subscription did not say so; confirmed with ListShards and GetRecords)",
                     shardId);
             endShard(List.of(), 0, children, after);
         }
@@ -378,7 +405,10 @@ final class FanOutRecordSource implements RecordSource {
         generation++;
         after.cancel = subscription;
         subscription = null;
-        log.info("{} read to its end; children {}", shardId, children.stream().map(ChildShard::shardId).toList());
+        log.info(
+                "{} read to its end; children {}",
+                shardId,
+                children.stream().map(ChildShard::shardId).toList());
         enqueue(new RecordBatch(records, behind, Optional.of(children)), after);
     }
 

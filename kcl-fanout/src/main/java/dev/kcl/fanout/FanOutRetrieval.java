@@ -16,16 +16,30 @@ final class FanOutRetrieval implements Retrieval {
 
     @Override
     public RecordSourceFactory start(RetrievalContext context) {
-        String consumerArn = ConsumerRegistration.ensureActive(context.kinesis(), context.streamArn(),
-                config.consumerName(), config.registrationTimeout(), context.ticker(), Sleeper.system());
-        ClosedShardWatcher watcher = new ClosedShardWatcher(context.kinesis(), context.streamName(), context.timer(),
-                config.shardCheckInterval());
+        String consumerArn = ConsumerRegistration.ensureActive(
+                context.kinesis(),
+                context.streamArn(),
+                config.consumerName(),
+                config.registrationTimeout(),
+                context.ticker(),
+                Sleeper.system());
+        ClosedShardWatcher watcher = new ClosedShardWatcher(
+                context.kinesis(), context.streamName(), context.timer(), config.shardCheckInterval());
         watcher.start();
         return new RecordSourceFactory() {
             @Override
             public dev.kcl.spi.RecordSource open(String shardId, dev.kcl.checkpoint.Checkpoint start) {
-                return new FanOutRecordSource(context.kinesis(), context.streamName(), consumerArn, shardId, start,
-                        config, context.timer(), context.ticker(), context.metrics(), watcher);
+                return new FanOutRecordSource(
+                        context.kinesis(),
+                        context.streamName(),
+                        consumerArn,
+                        shardId,
+                        start,
+                        config,
+                        context.timer(),
+                        context.ticker(),
+                        context.metrics(),
+                        watcher);
             }
 
             @Override

@@ -41,8 +41,8 @@ final class ExpiringSubscriptions implements KinesisAsyncClient {
     }
 
     @Override
-    public CompletableFuture<Void> subscribeToShard(SubscribeToShardRequest request,
-            SubscribeToShardResponseHandler handler) {
+    public CompletableFuture<Void> subscribeToShard(
+            SubscribeToShardRequest request, SubscribeToShardResponseHandler handler) {
         subscriptions.incrementAndGet();
         long expiresAt = System.nanoTime() + lifetime.toNanos();
         return delegate.subscribeToShard(request, new SubscribeToShardResponseHandler() {

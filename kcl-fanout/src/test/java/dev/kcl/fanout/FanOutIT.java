@@ -26,8 +26,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 /** Enhanced fan-out on the local stack, over HTTP/2 to its TLS endpoint. */
 @KclStack
 class FanOutIT {
-    private static final FanOutConfig.Builder CONFIG = FanOutConfig.builder("kcl-it")
-            .shardCheckInterval(Duration.ofSeconds(1));
+    private static final FanOutConfig.Builder CONFIG =
+            FanOutConfig.builder("kcl-it").shardCheckInterval(Duration.ofSeconds(1));
 
     static void await(Duration limit, BooleanSupplier condition, Supplier<String> what) {
         dev.kcl.testkit.Eventually.await(limit, condition, what);
@@ -44,7 +44,12 @@ class FanOutIT {
         return entries;
     }
 
-    private static Worker worker(KinesisAsyncClient kinesis, AwsStack stack, TestNames names, String id, Ledger ledger,
+    private static Worker worker(
+            KinesisAsyncClient kinesis,
+            AwsStack stack,
+            TestNames names,
+            String id,
+            Ledger ledger,
             FanOutConfig config) {
         return Worker.builder()
                 .applicationName(names.applicationName())
@@ -61,9 +66,12 @@ class FanOutIT {
     private static void assertEveryRecordOnceInOrder(List<Ledger> ledgers, int total) {
         List<String> all = new ArrayList<>();
         ledgers.forEach(l -> all.addAll(l.payloads()));
-        assertThat(new HashSet<>(all)).containsExactlyInAnyOrderElementsOf(
-                IntStream.range(0, total).mapToObj(i -> "record-" + i).toList());
-        ledgers.forEach(l -> l.byShard.values().forEach(list -> assertThat(Ledger.inOrder(list)).isTrue()));
+        assertThat(new HashSet<>(all))
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, total).mapToObj(i -> "record-" + i).toList());
+        ledgers.forEach(l -> l.byShard
+                .values()
+                .forEach(list -> assertThat(Ledger.inOrder(list)).isTrue()));
     }
 
     @Test
@@ -78,10 +86,14 @@ class FanOutIT {
                 Worker workerB = worker(stack.kinesis(), stack, names, "b", b, config)) {
             workerA.start();
             workerB.start();
-            await(Duration.ofSeconds(60), () -> workerA.shardIds().size() == 2 && workerB.shardIds().size() == 2,
+            await(
+                    Duration.ofSeconds(60),
+                    () -> workerA.shardIds().size() == 2 && workerB.shardIds().size() == 2,
                     () -> "a " + workerA.shardIds() + " b " + workerB.shardIds());
             admin.put(names.streamName(), records(1000, 2000));
-            await(Duration.ofSeconds(60), () -> new HashSet<>(combined(a, b)).size() >= 2000,
+            await(
+                    Duration.ofSeconds(60),
+                    () -> new HashSet<>(combined(a, b)).size() >= 2000,
                     () -> combined(a, b).size() + " delivered");
 
             assertEveryRecordOnceInOrder(List.of(a, b), 2000);
@@ -127,19 +139,27 @@ class FanOutIT {
 
             admin.split(names.streamName(), "shardId-000000000000");
             admin.put(names.streamName(), records(300, 600));
-            await(Duration.ofSeconds(60), () -> new HashSet<>(ledger.payloads()).size() >= 600,
+            await(
+                    Duration.ofSeconds(60),
+                    () -> new HashSet<>(ledger.payloads()).size() >= 600,
                     () -> ledger.count() + " delivered, shards " + ledger.byShard.keySet());
 
             assertEveryRecordOnceInOrder(List.of(ledger), 600);
             Map<String, List<Ledger.Entry>> shards = ledger.byShard;
-            long parentLast = shards.get("shardId-000000000000").stream().mapToLong(Ledger.Entry::order).max()
+            long parentLast = shards.get("shardId-000000000000").stream()
+                    .mapToLong(Ledger.Entry::order)
+                    .max()
                     .orElseThrow();
             Set<String> children = new HashSet<>(shards.keySet());
             children.remove("shardId-000000000000");
             assertThat(children).isNotEmpty();
             for (String child : children) {
-                assertThat(shards.get(child).stream().mapToLong(Ledger.Entry::order).min().orElseThrow())
-                        .as(child + " starts after its parent").isGreaterThan(parentLast);
+                assertThat(shards.get(child).stream()
+                                .mapToLong(Ledger.Entry::order)
+                                .min()
+                                .orElseThrow())
+                        .as(child + " starts after its parent")
+                        .isGreaterThan(parentLast);
             }
         }
     }

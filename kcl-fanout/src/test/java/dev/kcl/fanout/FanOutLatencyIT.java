@@ -57,8 +57,11 @@ class FanOutLatencyIT {
         List<Long> latencies = new ArrayList<>();
         ledger.byShard.values().forEach(list -> list.forEach(e -> latencies.add(e.atMillis() - e.sentMillis())));
         Collections.sort(latencies);
-        System.out.printf("BENCH fanout-latency records=%d p50_ms=%d p99_ms=%d max_ms=%d%n", latencies.size(),
-                latencies.get(latencies.size() / 2), latencies.get((int) (latencies.size() * 0.99)),
+        System.out.printf(
+                "BENCH fanout-latency records=%d p50_ms=%d p99_ms=%d max_ms=%d%n",
+                latencies.size(),
+                latencies.get(latencies.size() / 2),
+                latencies.get((int) (latencies.size() * 0.99)),
                 latencies.get(latencies.size() - 1));
     }
 }

@@ -32,8 +32,12 @@ final class Ledger implements RecordProcessorFactory {
                     String data = record.dataAsString();
                     int at = data.indexOf('@');
                     long sent = at < 0 ? 0 : Long.parseLong(data.substring(at + 1));
-                    list.add(new Entry(record.sequenceNumber(), at < 0 ? data : data.substring(0, at),
-                            ORDER.incrementAndGet(), now, sent));
+                    list.add(new Entry(
+                            record.sequenceNumber(),
+                            at < 0 ? data : data.substring(0, at),
+                            ORDER.incrementAndGet(),
+                            now,
+                            sent));
                 }
                 input.checkpointer().checkpoint();
             }
@@ -62,7 +66,9 @@ final class Ledger implements RecordProcessorFactory {
 
     static boolean inOrder(List<Entry> entries) {
         for (int i = 1; i < entries.size(); i++) {
-            if (new BigInteger(entries.get(i).sequence()).compareTo(new BigInteger(entries.get(i - 1).sequence())) <= 0) {
+            if (new BigInteger(entries.get(i).sequence())
+                            .compareTo(new BigInteger(entries.get(i - 1).sequence()))
+                    <= 0) {
                 return false;
             }
         }

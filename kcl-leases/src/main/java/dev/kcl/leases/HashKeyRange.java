@@ -9,7 +9,8 @@ public record HashKeyRange(BigInteger startingHashKey, BigInteger endingHashKey)
         Objects.requireNonNull(startingHashKey, "startingHashKey");
         Objects.requireNonNull(endingHashKey, "endingHashKey");
         if (startingHashKey.compareTo(endingHashKey) > 0) {
-            throw new IllegalArgumentException("startingHashKey " + startingHashKey + " > endingHashKey " + endingHashKey);
+            throw new IllegalArgumentException(
+                    "startingHashKey " + startingHashKey + " > endingHashKey " + endingHashKey);
         }
     }
 

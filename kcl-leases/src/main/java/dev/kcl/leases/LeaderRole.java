@@ -96,7 +96,10 @@ final class LeaderRole {
         }
         if (lock.isEmpty() && now - nextWatchAt >= 0) {
             // Watch the leader often enough that a takeover fits in the failover time plus a second or two.
-            nextWatchAt = now + Math.max(config.pollInterval().toNanos(), config.heartbeatInterval().toNanos() / 2);
+            nextWatchAt = now
+                    + Math.max(
+                            config.pollInterval().toNanos(),
+                            config.heartbeatInterval().toNanos() / 2);
             follow(now);
         }
         if (now - nextObserveAt >= 0) {
@@ -121,7 +124,9 @@ final class LeaderRole {
             registry.releaseLeadership(mine);
             log.info("{} gave up leadership (term {})", me, mine.term());
         } catch (LeaseTableException e) {
-            log.warn("{} could not release leadership; another worker takes over after the failover time: {}", me,
+            log.warn(
+                    "{} could not release leadership; another worker takes over after the failover time: {}",
+                    me,
                     e.getMessage());
         }
     }
@@ -221,7 +226,8 @@ final class LeaderRole {
 
     private boolean isExpired(String worker, long now) {
         Observation observation = observed.get(worker);
-        return observation == null || now - observation.changedAt() >= config.failoverTime().toNanos();
+        return observation == null
+                || now - observation.changedAt() >= config.failoverTime().toNanos();
     }
 
     private void scan(long now) {
@@ -244,13 +250,21 @@ final class LeaderRole {
         for (AssignmentPlan.Move move : plan.assignments()) {
             LeaseWrite write = table.assign(move.lease(), move.to());
             if (write.applied()) {
-                log.info("{} assigned to {} (was {})", move.leaseKey(), move.to(), move.from().orElse("unowned"));
+                log.info(
+                        "{} assigned to {} (was {})",
+                        move.leaseKey(),
+                        move.to(),
+                        move.from().orElse("unowned"));
             }
         }
         for (AssignmentPlan.Move move : plan.handoffs()) {
             if (table.markHandoff(move.lease(), move.to()).applied()) {
                 handoffSeenAt.put(move.leaseKey(), now);
-                log.info("{} to be handed from {} to {}", move.leaseKey(), move.from().orElse("?"), move.to());
+                log.info(
+                        "{} to be handed from {} to {}",
+                        move.leaseKey(),
+                        move.from().orElse("?"),
+                        move.to());
             }
         }
         forceStaleHandoffs(leases, live, eligible, now);
@@ -263,7 +277,8 @@ final class LeaderRole {
     private void forceStaleHandoffs(List<Lease> leases, Set<String> live, Set<String> eligible, long now) {
         Set<String> marked = new HashSet<>();
         for (Lease lease : leases) {
-            if (lease.handoffTo().isEmpty() || lease.owner().filter(live::contains).isEmpty()) {
+            if (lease.handoffTo().isEmpty()
+                    || lease.owner().filter(live::contains).isEmpty()) {
                 continue;
             }
             String owner = lease.owner().get();
@@ -279,8 +294,12 @@ final class LeaderRole {
             long seenAt = handoffSeenAt.computeIfAbsent(lease.leaseKey(), k -> now);
             if (now - seenAt >= config.handoffTimeout().toNanos()) {
                 if (table.assign(lease, target).applied()) {
-                    log.warn("{} moved to {} without its owner {}: handoff not finished within {}", lease.leaseKey(),
-                            target, owner, config.handoffTimeout());
+                    log.warn(
+                            "{} moved to {} without its owner {}: handoff not finished within {}",
+                            lease.leaseKey(),
+                            target,
+                            owner,
+                            config.handoffTimeout());
                 }
             }
         }

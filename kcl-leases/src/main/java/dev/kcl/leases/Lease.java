@@ -59,7 +59,10 @@ public record Lease(
 
     /** A new, unowned lease for a shard starting at {@code checkpoint}. */
     public static Lease create(String leaseKey, StoredCheckpoint checkpoint, Set<String> parentShardIds) {
-        return builder(leaseKey).checkpoint(checkpoint).parentShardIds(parentShardIds).build();
+        return builder(leaseKey)
+                .checkpoint(checkpoint)
+                .parentShardIds(parentShardIds)
+                .build();
     }
 
     public static Builder builder(String leaseKey) {
@@ -93,8 +96,8 @@ public record Lease(
                 .owner(Optional.of(newOwner))
                 .counter(counter + 1)
                 .handoffTo(Optional.empty())
-                .ownerSwitchesSinceCheckpoint(isOwnedBy(newOwner) ? ownerSwitchesSinceCheckpoint
-                        : ownerSwitchesSinceCheckpoint + 1)
+                .ownerSwitchesSinceCheckpoint(
+                        isOwnedBy(newOwner) ? ownerSwitchesSinceCheckpoint : ownerSwitchesSinceCheckpoint + 1)
                 .build();
     }
 
@@ -210,8 +213,18 @@ public record Lease(
         }
 
         public Lease build() {
-            return new Lease(leaseKey, owner, counter, checkpoint, pendingCheckpoint, ownerSwitchesSinceCheckpoint,
-                    parentShardIds, childShardIds, hashKeyRange, handoffTo, throughputKBps);
+            return new Lease(
+                    leaseKey,
+                    owner,
+                    counter,
+                    checkpoint,
+                    pendingCheckpoint,
+                    ownerSwitchesSinceCheckpoint,
+                    parentShardIds,
+                    childShardIds,
+                    hashKeyRange,
+                    handoffTo,
+                    throughputKBps);
         }
     }
 }

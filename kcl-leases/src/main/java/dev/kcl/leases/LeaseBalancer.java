@@ -41,8 +41,8 @@ public final class LeaseBalancer {
      * @param live workers whose heartbeat is live, draining or not
      * @param eligible live workers that may receive leases (not draining)
      */
-    public static AssignmentPlan plan(Collection<Lease> leases, Set<String> live, Set<String> eligible,
-            BalancerLimits limits) {
+    public static AssignmentPlan plan(
+            Collection<Lease> leases, Set<String> live, Set<String> eligible, BalancerLimits limits) {
         if (eligible.isEmpty()) {
             return AssignmentPlan.empty();
         }
@@ -67,7 +67,8 @@ public final class LeaseBalancer {
             // else: a draining worker's lease; it hands it off itself
         }
 
-        int total = orphans.size() + loads.values().stream().mapToInt(l -> l.leases.size()).sum();
+        int total = orphans.size()
+                + loads.values().stream().mapToInt(l -> l.leases.size()).sum();
         assignTargets(loads, total, limits.maxLeasesPerWorker());
 
         List<AssignmentPlan.Move> assignments = assignOrphans(orphans, loads);
@@ -108,8 +109,8 @@ public final class LeaseBalancer {
         return moves;
     }
 
-    private static void balanceCounts(Map<String, Load> loads, BalancerLimits limits,
-            List<AssignmentPlan.Move> handoffs, Set<String> moved) {
+    private static void balanceCounts(
+            Map<String, Load> loads, BalancerLimits limits, List<AssignmentPlan.Move> handoffs, Set<String> moved) {
         while (handoffs.size() < limits.maxMovesPerRound()) {
             Optional<Load> donor = loads.values().stream()
                     .filter(l -> l.leases.size() > l.target && !l.movable(moved).isEmpty())
@@ -127,17 +128,22 @@ public final class LeaseBalancer {
         }
     }
 
-    private static void balanceThroughput(Map<String, Load> loads, BalancerLimits limits,
-            List<AssignmentPlan.Move> handoffs, Set<String> moved) {
+    private static void balanceThroughput(
+            Map<String, Load> loads, BalancerLimits limits, List<AssignmentPlan.Move> handoffs, Set<String> moved) {
         if (loads.size() < 2) {
             return;
         }
         while (handoffs.size() < limits.maxMovesPerRound()) {
-            double mean = loads.values().stream().mapToDouble(l -> l.throughput).average().orElse(0);
-            Load hot = loads.values().stream().max(Comparator.comparingDouble((Load l) -> l.throughput)
-                    .thenComparing(l -> l.worker)).orElseThrow();
-            Load cold = loads.values().stream().min(Comparator.comparingDouble((Load l) -> l.throughput)
-                    .thenComparing(l -> l.worker)).orElseThrow();
+            double mean = loads.values().stream()
+                    .mapToDouble(l -> l.throughput)
+                    .average()
+                    .orElse(0);
+            Load hot = loads.values().stream()
+                    .max(Comparator.comparingDouble((Load l) -> l.throughput).thenComparing(l -> l.worker))
+                    .orElseThrow();
+            Load cold = loads.values().stream()
+                    .min(Comparator.comparingDouble((Load l) -> l.throughput).thenComparing(l -> l.worker))
+                    .orElseThrow();
             double gap = hot.throughput - cold.throughput;
             if (mean <= 0 || gap <= limits.throughputTolerance() * mean) {
                 return;

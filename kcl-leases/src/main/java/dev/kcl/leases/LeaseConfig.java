@@ -37,8 +37,8 @@ public record LeaseConfig(
         positive(tickInterval, "tickInterval");
         Objects.requireNonNull(limits, "limits");
         if (selfFenceMargin.compareTo(failoverTime) >= 0) {
-            throw new IllegalArgumentException("selfFenceMargin (" + selfFenceMargin + ") must be less than failoverTime ("
-                    + failoverTime + ")");
+            throw new IllegalArgumentException(
+                    "selfFenceMargin (" + selfFenceMargin + ") must be less than failoverTime (" + failoverTime + ")");
         }
         if (heartbeatInterval.multipliedBy(2).compareTo(failoverTime.minus(selfFenceMargin)) > 0) {
             throw new IllegalArgumentException("heartbeatInterval (" + heartbeatInterval + ") must be at most half of "

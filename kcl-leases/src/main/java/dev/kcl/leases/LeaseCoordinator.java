@@ -68,6 +68,7 @@ public final class LeaseCoordinator {
     private int roundsFailed;
     /** When heartbeats began failing with an error a retry cannot fix (the table deleted, access denied). */
     private long permanentFailureSince = NEVER;
+
     private volatile LeaseTableException permanentFailure;
     private final Set<String> handoffsSignalled = new HashSet<>();
     private final Map<String, Optional<String>> shutdownSuccessors = new HashMap<>();
@@ -78,8 +79,14 @@ public final class LeaseCoordinator {
     private CompletableFuture<Boolean> shutdown;
     private TaskScheduler.Cancellable nextTick;
 
-    public LeaseCoordinator(String workerId, LeaseTable table, WorkerRegistry registry, LeaseConfig config,
-            LeaseListener listener, Ticker ticker, TaskScheduler scheduler) {
+    public LeaseCoordinator(
+            String workerId,
+            LeaseTable table,
+            WorkerRegistry registry,
+            LeaseConfig config,
+            LeaseListener listener,
+            Ticker ticker,
+            TaskScheduler scheduler) {
         this.workerId = Objects.requireNonNull(workerId, "workerId");
         this.table = Objects.requireNonNull(table, "table");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -194,7 +201,9 @@ public final class LeaseCoordinator {
      */
     public LeaseWrite updateProgress(String leaseKey, UnaryOperator<Lease> change) {
         Lease expected = held.get(leaseKey);
-        return expected == null ? new LeaseWrite.Conflict(leaseKey) : updateProgress(leaseKey, expected.counter(), change);
+        return expected == null
+                ? new LeaseWrite.Conflict(leaseKey)
+                : updateProgress(leaseKey, expected.counter(), change);
     }
 
     /**
@@ -211,13 +220,14 @@ public final class LeaseCoordinator {
             // This worker cannot prove it still owns the lease, so the write is refused as if the lease had moved and
             // the caller's consumer stops. Drop the holding as well: once the heartbeat is back, the lease is gained
             // afresh (a new consumer from the stored checkpoint) instead of staying held with no consumer.
-            scheduler.execute(() -> loseLease(leaseKey, counter, "a progress write was refused: the heartbeat is stale"));
+            scheduler.execute(
+                    () -> loseLease(leaseKey, counter, "a progress write was refused: the heartbeat is stale"));
             return new LeaseWrite.Conflict(leaseKey);
         }
         LeaseWrite write = table.updateProgress(expected, change.apply(expected));
         if (write instanceof LeaseWrite.Applied applied) {
-            held.computeIfPresent(leaseKey,
-                    (k, current) -> current.counter() == expected.counter() ? applied.stored() : current);
+            held.computeIfPresent(
+                    leaseKey, (k, current) -> current.counter() == expected.counter() ? applied.stored() : current);
         } else {
             // The counter moves only with ownership, so the lease moved: drop this holding (not a newer one).
             scheduler.execute(() -> loseLease(leaseKey, counter, "a fenced write was rejected: the lease moved"));
@@ -244,7 +254,10 @@ public final class LeaseCoordinator {
             }
         } catch (LeaseTableException e) {
             if (roundsFailed++ == 0) { // once per run of failures: a round runs every tick
-                log.warn("{} lease round failed ({}): {}", workerId, e.retryable() ? "will retry" : "not retryable",
+                log.warn(
+                        "{} lease round failed ({}): {}",
+                        workerId,
+                        e.retryable() ? "will retry" : "not retryable",
                         e.getMessage());
             }
         }
@@ -288,12 +301,18 @@ public final class LeaseCoordinator {
             } else if (permanentFailureSince == NEVER) {
                 permanentFailureSince = now;
             } else if (now - permanentFailureSince >= config.selfFenceAfter().toNanos() && permanentFailure == null) {
-                log.error("{} cannot write its heartbeat for {} and retrying will not help: {}", workerId,
-                        config.selfFenceAfter(), e.getMessage());
+                log.error(
+                        "{} cannot write its heartbeat for {} and retrying will not help: {}",
+                        workerId,
+                        config.selfFenceAfter(),
+                        e.getMessage());
                 permanentFailure = e;
             }
             // retry well before the self-fencing deadline
-            nextHeartbeatAt = now + Math.min(config.heartbeatInterval().toNanos(), config.pollInterval().toNanos());
+            nextHeartbeatAt = now
+                    + Math.min(
+                            config.heartbeatInterval().toNanos(),
+                            config.pollInterval().toNanos());
         }
     }
 
@@ -302,8 +321,11 @@ public final class LeaseCoordinator {
             return;
         }
         revoked = true;
-        log.warn("{} has not written a heartbeat for {}: dropping its {} leases before other workers may take them",
-                workerId, config.selfFenceAfter(), held.size());
+        log.warn(
+                "{} has not written a heartbeat for {}: dropping its {} leases before other workers may take them",
+                workerId,
+                config.selfFenceAfter(),
+                held.size());
         for (String leaseKey : new TreeSet<>(held.keySet())) {
             loseLease(leaseKey, "heartbeat not written for " + config.selfFenceAfter());
         }
@@ -333,13 +355,17 @@ public final class LeaseCoordinator {
                 // confirm with a consistent read: the index may be behind this worker's own snapshot
                 Optional<Lease> current = table.get(indexed.leaseKey());
                 if (current.isEmpty() || !current.get().isOwnedBy(workerId)) {
-                    loseLease(indexed.leaseKey(), current.map(l -> "now owned by " + l.owner().orElse("nobody"))
-                            .orElse("the lease was deleted"));
+                    loseLease(
+                            indexed.leaseKey(),
+                            current.map(l -> "now owned by " + l.owner().orElse("nobody"))
+                                    .orElse("the lease was deleted"));
                 } else if (current.get().counter() != mine.counter()) {
                     // The counter moves only with ownership: the lease went elsewhere and came back meanwhile.
                     // Whatever this worker was doing with it is stale; start over from the stored checkpoint.
-                    loseLease(indexed.leaseKey(), "it changed hands meanwhile (counter " + mine.counter() + " -> "
-                            + current.get().counter() + ")");
+                    loseLease(
+                            indexed.leaseKey(),
+                            "it changed hands meanwhile (counter " + mine.counter() + " -> "
+                                    + current.get().counter() + ")");
                     if (heartbeatFresh(now)) {
                         confirmAndGain(indexed.leaseKey());
                     }
@@ -353,13 +379,16 @@ public final class LeaseCoordinator {
             if (!byKey.containsKey(leaseKey)) {
                 Lease mine = held.get(leaseKey);
                 Optional<Lease> current = table.get(leaseKey);
-                if (current.isPresent() && current.get().isOwnedBy(workerId)
+                if (current.isPresent()
+                        && current.get().isOwnedBy(workerId)
                         && current.get().counter() == mine.counter()) {
                     held.put(leaseKey, current.get()); // the index is behind
                 } else {
-                    loseLease(leaseKey, current.map(l -> "now owned by " + l.owner().orElse("nobody")
-                                    + " (counter " + l.counter() + ")")
-                            .orElse("the lease was deleted"));
+                    loseLease(
+                            leaseKey,
+                            current.map(l -> "now owned by " + l.owner().orElse("nobody") + " (counter " + l.counter()
+                                            + ")")
+                                    .orElse("the lease was deleted"));
                 }
             }
         }
@@ -391,7 +420,11 @@ public final class LeaseCoordinator {
 
     private void signalHandoffIfMarked(Lease lease) {
         if (lease.handoffTo().isPresent() && handoffsSignalled.add(lease.leaseKey())) {
-            log.info("{} handing {} off to {}", workerId, lease.leaseKey(), lease.handoffTo().get());
+            log.info(
+                    "{} handing {} off to {}",
+                    workerId,
+                    lease.leaseKey(),
+                    lease.handoffTo().get());
             listener.handoffRequested(lease);
         }
     }
@@ -436,7 +469,11 @@ public final class LeaseCoordinator {
                 LeaseWrite write = table.release(release.lease(), release.successor());
                 releasing.remove(key);
                 if (write.applied()) {
-                    log.info("{} handed {} to {}", workerId, key, release.successor().orElse("nobody"));
+                    log.info(
+                            "{} handed {} to {}",
+                            workerId,
+                            key,
+                            release.successor().orElse("nobody"));
                     leader.requestScan();
                 } else {
                     log.info("{} could not hand {} off: it had already moved", workerId, key);
@@ -477,8 +514,8 @@ public final class LeaseCoordinator {
         }
         int next = 0;
         for (Lease lease : new ArrayList<>(held.values())) {
-            Optional<String> successor = successors.isEmpty() ? Optional.empty()
-                    : Optional.of(successors.get(next++ % successors.size()));
+            Optional<String> successor =
+                    successors.isEmpty() ? Optional.empty() : Optional.of(successors.get(next++ % successors.size()));
             shutdownSuccessors.put(lease.leaseKey(), successor);
             if (handoffsSignalled.add(lease.leaseKey())) {
                 listener.handoffRequested(lease);

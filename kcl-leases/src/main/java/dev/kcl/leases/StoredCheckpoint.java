@@ -37,7 +37,8 @@ public record StoredCheckpoint(String sequenceNumber, long subSequenceNumber, Op
         }
         Objects.requireNonNull(timestamp, "timestamp");
         if (timestamp.isPresent() && !AT_TIMESTAMP.equals(sequenceNumber)) {
-            throw new IllegalArgumentException("only an AT_TIMESTAMP checkpoint has a timestamp, not " + sequenceNumber);
+            throw new IllegalArgumentException(
+                    "only an AT_TIMESTAMP checkpoint has a timestamp, not " + sequenceNumber);
         }
         timestamp = timestamp.map(t -> t.truncatedTo(ChronoUnit.MILLIS));
     }

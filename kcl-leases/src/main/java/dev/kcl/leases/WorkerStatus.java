@@ -16,7 +16,11 @@ import java.util.Optional;
  * @param heartbeatAt the worker's wall-clock time when it last wrote its heartbeat, if it recorded one
  * @param failoverTime the worker's failover time, if it recorded one
  */
-public record WorkerStatus(String workerId, long heartbeatCounter, boolean draining, Optional<Instant> heartbeatAt,
+public record WorkerStatus(
+        String workerId,
+        long heartbeatCounter,
+        boolean draining,
+        Optional<Instant> heartbeatAt,
         Optional<Duration> failoverTime) {
     public WorkerStatus {
         Objects.requireNonNull(workerId, "workerId");
@@ -38,6 +42,7 @@ public record WorkerStatus(String workerId, long heartbeatCounter, boolean drain
         if (heartbeatAt.isEmpty() || failoverTime.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(heartbeatAge(now).orElseThrow().compareTo(failoverTime.get().plus(clockSkew)) < 0);
+        return Optional.of(
+                heartbeatAge(now).orElseThrow().compareTo(failoverTime.get().plus(clockSkew)) < 0);
     }
 }

@@ -51,8 +51,8 @@ class CoordinatorsOnDynamoDbIT {
         Worker(String id) {
             this.id = id;
             this.thread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "kcl-lease-" + id));
-            this.coordinator = new LeaseCoordinator(id, table, table, CONFIG, this, Ticker.system(),
-                    TaskScheduler.of(thread));
+            this.coordinator =
+                    new LeaseCoordinator(id, table, table, CONFIG, this, Ticker.system(), TaskScheduler.of(thread));
         }
 
         @Override
@@ -78,10 +78,12 @@ class CoordinatorsOnDynamoDbIT {
 
     @BeforeEach
     void setUp(AwsStack stack, TestNames names) {
-        table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName()).build();
+        table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
+                .build();
         table.ensureExists();
         for (int i = 0; i < 12; i++) {
-            table.create(Lease.create(String.format("shardId-%012d", i), StoredCheckpoint.of("TRIM_HORIZON"), Set.of()));
+            table.create(
+                    Lease.create(String.format("shardId-%012d", i), StoredCheckpoint.of("TRIM_HORIZON"), Set.of()));
         }
     }
 
@@ -155,9 +157,13 @@ class CoordinatorsOnDynamoDbIT {
         watcher.join();
 
         long worstGapMillis = aLeases.stream()
-                .mapToLong(key -> b.gainedAt.get(key) - a.handoffAt.get(key))
-                .max().orElseThrow() / 1_000_000;
-        log.info("graceful handoff of {} leases: worst gap {} ms from handoff request to the new owner", aLeases.size(),
+                        .mapToLong(key -> b.gainedAt.get(key) - a.handoffAt.get(key))
+                        .max()
+                        .orElseThrow()
+                / 1_000_000;
+        log.info(
+                "graceful handoff of {} leases: worst gap {} ms from handoff request to the new owner",
+                aLeases.size(),
                 worstGapMillis);
         assertThat(clean).isTrue();
         assertThat(doubles).isEmpty();

@@ -40,7 +40,8 @@ final class Fleet {
 
     void createLeases(int count) {
         for (int i = 0; i < count; i++) {
-            store.create(Lease.create(String.format("shardId-%012d", i), StoredCheckpoint.of("TRIM_HORIZON"), Set.of()));
+            store.create(
+                    Lease.create(String.format("shardId-%012d", i), StoredCheckpoint.of("TRIM_HORIZON"), Set.of()));
         }
     }
 
@@ -106,7 +107,8 @@ final class Fleet {
     /** Lease counts per worker, as each worker believes it holds them. */
     Map<String, Integer> heldCounts() {
         Map<String, Integer> counts = new TreeMap<>();
-        members.values().stream().filter(Member::running)
+        members.values().stream()
+                .filter(Member::running)
                 .forEach(m -> counts.put(m.id, m.coordinator.heldLeaseKeys().size()));
         return counts;
     }
@@ -137,7 +139,12 @@ final class Fleet {
         return "owners " + ownerCounts() + ", held " + heldCounts() + ", leader " + store.leader();
     }
 
-    enum State { RUNNING, PAUSED, CRASHED, LEFT }
+    enum State {
+        RUNNING,
+        PAUSED,
+        CRASHED,
+        LEFT
+    }
 
     /** One worker: its scheduler, coordinator and listener. */
     final class Member {
@@ -188,16 +195,19 @@ final class Fleet {
         final List<String> events = new CopyOnWriteArrayList<>();
         /** Per lease this worker consumes: how far its consumer has got. */
         final Map<String, java.math.BigInteger> positions = new java.util.concurrent.ConcurrentHashMap<>();
+
         volatile LeaseCoordinator coordinator;
         volatile boolean completeHandoffs = true;
 
         @Override
         public void leaseGained(Lease lease) {
             events.add("gained " + lease.leaseKey());
-            positions.put(lease.leaseKey(), lease.checkpoint()
-                    .filter(c -> c.sequenceNumber().matches("\\d+"))
-                    .map(c -> new java.math.BigInteger(c.sequenceNumber()))
-                    .orElse(java.math.BigInteger.ZERO));
+            positions.put(
+                    lease.leaseKey(),
+                    lease.checkpoint()
+                            .filter(c -> c.sequenceNumber().matches("\\d+"))
+                            .map(c -> new java.math.BigInteger(c.sequenceNumber()))
+                            .orElse(java.math.BigInteger.ZERO));
         }
 
         @Override

@@ -39,16 +39,21 @@ class LeaseBalancerTest {
     void leavesABalancedFleetAlone() {
         List<Lease> leases = leases(7, i -> Optional.of(i % 2 == 0 ? "a" : "b"));
 
-        assertThat(LeaseBalancer.plan(leases, Set.of("a", "b"), Set.of("a", "b"), LIMITS).isEmpty()).isTrue();
+        assertThat(LeaseBalancer.plan(leases, Set.of("a", "b"), Set.of("a", "b"), LIMITS)
+                        .isEmpty())
+                .isTrue();
     }
 
     @Test
     void givesADeadWorkersLeasesToTheLiveOnesAtOnce() {
-        List<Lease> leases = leases(12, i -> Optional.of(List.of("a", "b", "dead").get(i % 3)));
+        List<Lease> leases =
+                leases(12, i -> Optional.of(List.of("a", "b", "dead").get(i % 3)));
 
         AssignmentPlan plan = LeaseBalancer.plan(leases, Set.of("a", "b"), Set.of("a", "b"), LIMITS);
 
-        assertThat(plan.assignments()).hasSize(4).allSatisfy(m -> assertThat(m.from()).contains("dead"));
+        assertThat(plan.assignments())
+                .hasSize(4)
+                .allSatisfy(m -> assertThat(m.from()).contains("dead"));
         assertThat(plan.handoffs()).isEmpty();
     }
 
@@ -59,7 +64,9 @@ class LeaseBalancerTest {
         AssignmentPlan plan = LeaseBalancer.plan(leases, Set.of("a", "b", "c"), Set.of("a", "b", "c"), LIMITS);
 
         assertThat(plan.assignments()).isEmpty();
-        assertThat(plan.handoffs()).hasSize(2).allSatisfy(m -> assertThat(m.to()).isEqualTo("c"));
+        assertThat(plan.handoffs())
+                .hasSize(2)
+                .allSatisfy(m -> assertThat(m.to()).isEqualTo("c"));
     }
 
     @Test
@@ -86,8 +93,8 @@ class LeaseBalancerTest {
     void respectsMaxLeasesPerWorker() {
         List<Lease> leases = leases(10, i -> Optional.empty());
 
-        AssignmentPlan plan = LeaseBalancer.plan(leases, Set.of("a", "b"), Set.of("a", "b"),
-                new BalancerLimits(3, 2, 0.2));
+        AssignmentPlan plan =
+                LeaseBalancer.plan(leases, Set.of("a", "b"), Set.of("a", "b"), new BalancerLimits(3, 2, 0.2));
 
         assertThat(plan.assignments()).hasSize(6);
     }
@@ -95,14 +102,16 @@ class LeaseBalancerTest {
     @Test
     void evensThroughputOnceCountsAreEven() {
         // a holds two hot shards, b two cold ones: same count, very different load
-        List<Lease> leases = List.of(
-                lease("s0", "a", 900), lease("s1", "a", 800), lease("s2", "b", 10), lease("s3", "b", 20));
+        List<Lease> leases =
+                List.of(lease("s0", "a", 900), lease("s1", "a", 800), lease("s2", "b", 10), lease("s3", "b", 20));
 
         AssignmentPlan plan = LeaseBalancer.plan(leases, Set.of("a", "b"), Set.of("a", "b"), LIMITS);
 
         assertThat(plan.handoffs()).hasSize(2);
-        Map<String, Double> after = applyAll(leases, plan, Set.of("a", "b")).stream().collect(Collectors.groupingBy(
-                l -> l.owner().orElseThrow(), Collectors.summingDouble(l -> l.throughputKBps().orElse(0.0))));
+        Map<String, Double> after = applyAll(leases, plan, Set.of("a", "b")).stream()
+                .collect(Collectors.groupingBy(
+                        l -> l.owner().orElseThrow(),
+                        Collectors.summingDouble(l -> l.throughputKBps().orElse(0.0))));
         assertThat(Math.abs(after.get("a") - after.get("b"))).isLessThan(900 + 800 - 10 - 20);
     }
 
@@ -117,15 +126,19 @@ class LeaseBalancerTest {
         int workers = 1 + random.nextInt(20);
         List<String> ids = IntStream.range(0, workers).mapToObj(i -> "w" + i).toList();
         Set<String> live = new TreeSet<>(ids.subList(0, 1 + random.nextInt(workers)));
-        Set<String> eligible = live.stream().filter(w -> random.nextInt(10) > 0 || w.equals("w0"))
+        Set<String> eligible = live.stream()
+                .filter(w -> random.nextInt(10) > 0 || w.equals("w0"))
                 .collect(Collectors.toCollection(TreeSet::new));
         int cap = random.nextInt(4) == 0 ? 1 + random.nextInt(50) : Integer.MAX_VALUE;
         BalancerLimits limits = new BalancerLimits(cap, random.nextInt(5), random.nextDouble());
         List<Lease> leases = new ArrayList<>();
         int count = random.nextInt(2001);
         for (int i = 0; i < count; i++) {
-            Optional<String> owner = random.nextInt(5) == 0 ? Optional.empty() : Optional.of(ids.get(random.nextInt(workers)));
-            Lease.Builder b = Lease.builder(String.format("shard-%05d", i)).owner(owner).counter(random.nextInt(5))
+            Optional<String> owner =
+                    random.nextInt(5) == 0 ? Optional.empty() : Optional.of(ids.get(random.nextInt(workers)));
+            Lease.Builder b = Lease.builder(String.format("shard-%05d", i))
+                    .owner(owner)
+                    .counter(random.nextInt(5))
                     .checkpoint(StoredCheckpoint.of(random.nextInt(50) == 0 ? StoredCheckpoint.SHARD_END : "1"))
                     .throughputKBps(random.nextBoolean() ? Optional.of(random.nextDouble() * 1000) : Optional.empty());
             if (owner.isPresent() && random.nextInt(20) == 0) {
@@ -164,7 +177,8 @@ class LeaseBalancerTest {
         // never above the cap because of this plan
         Map<String, Integer> after = holdings(applyAll(leases, plan, live), live, eligible);
         Map<String, Integer> before = holdings(leases, live, eligible);
-        after.forEach((worker, n) -> assertThat(n).as(context + " " + worker)
+        after.forEach((worker, n) -> assertThat(n)
+                .as(context + " " + worker)
                 .isLessThanOrEqualTo(Math.max(cap, before.getOrDefault(worker, 0))));
     }
 
@@ -173,15 +187,17 @@ class LeaseBalancerTest {
     void aFleetConvergesToWithinOneLease(long seed) {
         Random random = new Random(seed);
         int workers = 1 + random.nextInt(20);
-        Set<String> eligible = IntStream.range(0, workers).mapToObj(i -> "w" + i)
-                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> eligible =
+                IntStream.range(0, workers).mapToObj(i -> "w" + i).collect(Collectors.toCollection(TreeSet::new));
         List<String> someWorkers = new ArrayList<>(eligible).subList(0, 1 + random.nextInt(workers));
         List<Lease> leases = new ArrayList<>();
         int count = random.nextInt(500);
         for (int i = 0; i < count; i++) {
             leases.add(Lease.builder(String.format("shard-%05d", i))
-                    .owner(random.nextInt(4) == 0 ? Optional.empty()
-                            : Optional.of(someWorkers.get(random.nextInt(someWorkers.size()))))
+                    .owner(
+                            random.nextInt(4) == 0
+                                    ? Optional.empty()
+                                    : Optional.of(someWorkers.get(random.nextInt(someWorkers.size()))))
                     .checkpoint(StoredCheckpoint.of("1"))
                     .build());
         }
@@ -197,7 +213,8 @@ class LeaseBalancerTest {
             assertThat(++rounds).as("seed " + seed + " rounds").isLessThanOrEqualTo(count + 1);
         }
 
-        IntSummaryStatistics stats = holdings(leases, eligible, eligible).values().stream().mapToInt(Integer::intValue)
+        IntSummaryStatistics stats = holdings(leases, eligible, eligible).values().stream()
+                .mapToInt(Integer::intValue)
                 .summaryStatistics();
         assertThat(stats.getMax() - stats.getMin()).as("seed " + seed).isLessThanOrEqualTo(1);
         assertThat(leases).allSatisfy(l -> assertThat(l.owner()).isPresent());
@@ -211,7 +228,9 @@ class LeaseBalancerTest {
             if (lease.isFinished() || lease.owner().filter(live::contains).isEmpty()) {
                 continue;
             }
-            String holder = lease.handoffTo().filter(workers::contains).orElse(lease.owner().orElse(null));
+            String holder = lease.handoffTo()
+                    .filter(workers::contains)
+                    .orElse(lease.owner().orElse(null));
             if (holder != null && workers.contains(holder)) {
                 counts.merge(holder, 1, Integer::sum);
             }
@@ -224,18 +243,30 @@ class LeaseBalancerTest {
         Map<String, String> to = new HashMap<>();
         plan.assignments().forEach(m -> to.put(m.leaseKey(), m.to()));
         plan.handoffs().forEach(m -> to.put(m.leaseKey(), m.to()));
-        return leases.stream().map(l -> to.containsKey(l.leaseKey()) ? l.assignedTo(to.get(l.leaseKey()))
-                : l.handoffTo().isPresent() && l.owner().filter(live::contains).isPresent()
-                        ? l.assignedTo(l.handoffTo().get()) : l).toList();
+        return leases.stream()
+                .map(l -> to.containsKey(l.leaseKey())
+                        ? l.assignedTo(to.get(l.leaseKey()))
+                        : l.handoffTo().isPresent()
+                                        && l.owner().filter(live::contains).isPresent()
+                                ? l.assignedTo(l.handoffTo().get())
+                                : l)
+                .toList();
     }
 
     private static List<Lease> leases(int n, java.util.function.IntFunction<Optional<String>> owner) {
-        return IntStream.range(0, n).mapToObj(i -> Lease.builder(String.format("shard-%03d", i))
-                .owner(owner.apply(i)).checkpoint(StoredCheckpoint.of("TRIM_HORIZON")).build()).toList();
+        return IntStream.range(0, n)
+                .mapToObj(i -> Lease.builder(String.format("shard-%03d", i))
+                        .owner(owner.apply(i))
+                        .checkpoint(StoredCheckpoint.of("TRIM_HORIZON"))
+                        .build())
+                .toList();
     }
 
     private static Lease lease(String key, String owner, double kbps) {
-        return Lease.builder(key).owner(owner).checkpoint(StoredCheckpoint.of("1"))
-                .throughputKBps(Optional.of(kbps)).build();
+        return Lease.builder(key)
+                .owner(owner)
+                .checkpoint(StoredCheckpoint.of("1"))
+                .throughputKBps(Optional.of(kbps))
+                .build();
     }
 }

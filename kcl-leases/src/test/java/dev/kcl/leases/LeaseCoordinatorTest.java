@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class LeaseCoordinatorTest {
-    private final LeaseConfig config = LeaseConfig.builder().failoverTime(Duration.ofSeconds(10)).build();
+    private final LeaseConfig config =
+            LeaseConfig.builder().failoverTime(Duration.ofSeconds(10)).build();
     private final Fleet fleet = new Fleet(config);
 
     @Test
@@ -19,7 +20,8 @@ class LeaseCoordinatorTest {
         fleet.createLeases(8);
 
         Fleet.Member a = fleet.start("a");
-        Duration took = fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 8);
+        Duration took = fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 8);
 
         assertThat(a.coordinator.isLeader()).isTrue();
         assertThat(took).isLessThanOrEqualTo(Duration.ofSeconds(1));
@@ -41,7 +43,8 @@ class LeaseCoordinatorTest {
     void aJoiningWorkerGetsItsShareByHandoffWithoutDoubleOwnership() {
         fleet.createLeases(12);
         Fleet.Member a = fleet.start("a");
-        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 12);
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 12);
 
         fleet.start("b");
         fleet.start("c");
@@ -53,7 +56,8 @@ class LeaseCoordinatorTest {
 
         assertThat(a.listener.count("handoff")).isEqualTo(8);
         assertThat(a.listener.count("lost")).isZero();
-        assertThat(fleet.store.snapshot()).allSatisfy(l -> assertThat(l.handoffTo()).isEmpty());
+        assertThat(fleet.store.snapshot())
+                .allSatisfy(l -> assertThat(l.handoffTo()).isEmpty());
     }
 
     @Test
@@ -66,7 +70,8 @@ class LeaseCoordinatorTest {
         Fleet.Member survivor = victim == a ? b : a;
 
         victim.crash();
-        Duration takeover = fleet.runUntil(Duration.ofSeconds(30),
+        Duration takeover = fleet.runUntil(
+                Duration.ofSeconds(30),
                 () -> survivor.coordinator.heldLeaseKeys().size() == 8);
 
         assertThat(takeover).isLessThanOrEqualTo(config.failoverTime().plusSeconds(3));
@@ -83,7 +88,8 @@ class LeaseCoordinatorTest {
         Fleet.Member follower = leader == a ? b : a;
 
         leader.crash();
-        Duration takeover = fleet.runUntil(Duration.ofSeconds(30),
+        Duration takeover = fleet.runUntil(
+                Duration.ofSeconds(30),
                 () -> follower.coordinator.heldLeaseKeys().size() == 8);
 
         assertThat(follower.coordinator.isLeader()).isTrue();
@@ -96,7 +102,8 @@ class LeaseCoordinatorTest {
         fleet.createLeases(4);
         FaultyLeaseTable faultyForB = new FaultyLeaseTable(fleet.store, fleet.store, new java.util.Random(1));
         Fleet.Member a = fleet.start("a");
-        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 4);
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 4);
         Fleet.Member b = fleet.start("b", faultyForB, faultyForB);
         fleet.runUntil(Duration.ofSeconds(20), () -> fleet.heldCounts().equals(Map.of("a", 2, "b", 2)));
         List<String> bLeases = List.copyOf(b.coordinator.heldLeaseKeys());
@@ -114,7 +121,8 @@ class LeaseCoordinatorTest {
                 takenAt = fleet.time.nanos();
             }
             assertThat(fleet.doublyHeld()).isEmpty();
-            assertThat(fleet.time.nanos() - cutAt).isLessThan(Duration.ofSeconds(30).toNanos());
+            assertThat(fleet.time.nanos() - cutAt)
+                    .isLessThan(Duration.ofSeconds(30).toNanos());
         }
 
         // Then b let go first, at failoverTime - margin, and a took them only after that
@@ -128,7 +136,8 @@ class LeaseCoordinatorTest {
         fleet.createLeases(2);
         FaultyLeaseTable faulty = new FaultyLeaseTable(fleet.store, fleet.store, new java.util.Random(1));
         Fleet.Member a = fleet.start("a", faulty, faulty);
-        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 2);
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 2);
 
         // retryable failures for a long time: leases dropped, but nothing permanent
         faulty.failHeartbeats(true);
@@ -141,7 +150,8 @@ class LeaseCoordinatorTest {
         fleet.run(config.selfFenceAfter().minusSeconds(1));
         assertThat(a.coordinator.permanentFailure()).isEmpty();
         fleet.run(Duration.ofSeconds(3));
-        assertThat(a.coordinator.permanentFailure()).hasValueSatisfying(e -> assertThat(e.retryable()).isFalse());
+        assertThat(a.coordinator.permanentFailure())
+                .hasValueSatisfying(e -> assertThat(e.retryable()).isFalse());
     }
 
     @Test
@@ -155,13 +165,19 @@ class LeaseCoordinatorTest {
         String key = zombie.coordinator.heldLeaseKeys().iterator().next();
 
         zombie.pause();
-        fleet.runUntil(Duration.ofSeconds(30), () -> other.coordinator.heldLeaseKeys().size() == 4);
+        fleet.runUntil(
+                Duration.ofSeconds(30), () -> other.coordinator.heldLeaseKeys().size() == 4);
 
         // On waking, before its lease thread has even run, it no longer holds anything...
         assertThat(zombie.coordinator.holds(key)).isFalse();
         // ...and a progress write with its stale snapshot is rejected by the fence
-        Lease stale = fleet.store.get(key).orElseThrow().toBuilder().owner(zombie.id).counter(0).build();
-        assertThat(fleet.store.updateProgress(stale, stale.toBuilder().checkpoint(StoredCheckpoint.of("1")).build()))
+        Lease stale = fleet.store.get(key).orElseThrow().toBuilder()
+                .owner(zombie.id)
+                .counter(0)
+                .build();
+        assertThat(fleet.store.updateProgress(
+                        stale,
+                        stale.toBuilder().checkpoint(StoredCheckpoint.of("1")).build()))
                 .isInstanceOf(LeaseWrite.Conflict.class);
         assertThat(zombie.coordinator.updateProgress(key, l -> l)).isInstanceOf(LeaseWrite.Conflict.class);
 
@@ -182,7 +198,8 @@ class LeaseCoordinatorTest {
         long handoffsBefore = leaving.listener.count("handoff");
 
         CompletableFuture<Boolean> done = leaving.shutdown();
-        Duration gap = fleet.runUntil(Duration.ofSeconds(5), () -> staying.coordinator.heldLeaseKeys().size() == 6);
+        Duration gap = fleet.runUntil(
+                Duration.ofSeconds(5), () -> staying.coordinator.heldLeaseKeys().size() == 6);
 
         assertThat(done).isCompletedWithValue(true);
         assertThat(gap).isLessThan(Duration.ofSeconds(1));
@@ -197,7 +214,8 @@ class LeaseCoordinatorTest {
     void aShutdownThatTakesTooLongReleasesWhatIsLeft() {
         fleet.createLeases(2);
         Fleet.Member a = fleet.start("a");
-        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 2);
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 2);
         a.listener.completeHandoffs = false;
 
         CompletableFuture<Boolean> done = a.shutdown();
@@ -214,10 +232,12 @@ class LeaseCoordinatorTest {
     void progressWritesAreFencedAndKeepTheSnapshotCurrent() {
         fleet.createLeases(1);
         Fleet.Member a = fleet.start("a");
-        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 1);
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 1);
         String key = "shardId-000000000000";
 
-        LeaseWrite write = a.coordinator.updateProgress(key, l -> l.toBuilder().checkpoint(StoredCheckpoint.of("42")).build());
+        LeaseWrite write = a.coordinator.updateProgress(
+                key, l -> l.toBuilder().checkpoint(StoredCheckpoint.of("42")).build());
 
         assertThat(write.applied()).isTrue();
         assertThat(a.coordinator.heldLease(key).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("42"));
@@ -228,21 +248,31 @@ class LeaseCoordinatorTest {
     void aWriteForAnEarlierHoldingIsRefusedOnceTheLeaseHasGoneAndComeBack() {
         fleet.createLeases(1);
         Fleet.Member a = fleet.start("a");
-        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 1);
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 1);
         String key = "shardId-000000000000";
         long firstHolding = a.coordinator.heldLease(key).orElseThrow().counter();
 
         // The lease goes to another worker and comes back before a's consumer of the first holding has finished
         Lease held = fleet.store.get(key).orElseThrow();
         assertThat(fleet.store.assign(held, "x").applied()).isTrue();
-        assertThat(fleet.store.assign(fleet.store.get(key).orElseThrow(), "a").applied()).isTrue();
-        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLease(key)
-                .map(l -> l.counter() != firstHolding).orElse(false));
+        assertThat(fleet.store.assign(fleet.store.get(key).orElseThrow(), "a").applied())
+                .isTrue();
+        fleet.runUntil(
+                Duration.ofSeconds(5),
+                () -> a.coordinator
+                        .heldLease(key)
+                        .map(l -> l.counter() != firstHolding)
+                        .orElse(false));
         long secondHolding = a.coordinator.heldLease(key).orElseThrow().counter();
 
-        LeaseWrite late = a.coordinator.updateProgress(key, firstHolding,
+        LeaseWrite late = a.coordinator.updateProgress(
+                key,
+                firstHolding,
                 l -> l.toBuilder().checkpoint(StoredCheckpoint.of("42")).build());
-        LeaseWrite current = a.coordinator.updateProgress(key, secondHolding,
+        LeaseWrite current = a.coordinator.updateProgress(
+                key,
+                secondHolding,
                 l -> l.toBuilder().checkpoint(StoredCheckpoint.of("7")).build());
 
         assertThat(late).isInstanceOf(LeaseWrite.Conflict.class);
@@ -254,7 +284,8 @@ class LeaseCoordinatorTest {
     void aProgressWriteRefusedForAStaleHeartbeatDropsTheHoldingSoTheLeaseIsGainedAfreshLater() {
         fleet.createLeases(1);
         Fleet.Member a = fleet.start("a");
-        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 1);
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 1);
         String key = "shardId-000000000000";
         long counter = a.coordinator.heldLease(key).orElseThrow().counter();
         long gainedBefore = a.listener.count("gained");
@@ -262,7 +293,9 @@ class LeaseCoordinatorTest {
         // a's lease thread stalls past the self-fencing time, and a processor checkpoints meanwhile: refused
         a.pause();
         fleet.run(Duration.ofSeconds(10));
-        LeaseWrite refused = a.coordinator.updateProgress(key, counter,
+        LeaseWrite refused = a.coordinator.updateProgress(
+                key,
+                counter,
                 l -> l.toBuilder().checkpoint(StoredCheckpoint.of("42")).build());
         assertThat(refused).isInstanceOf(LeaseWrite.Conflict.class);
 
@@ -272,7 +305,8 @@ class LeaseCoordinatorTest {
         fleet.runUntil(Duration.ofSeconds(10), () -> a.listener.count("gained") > gainedBefore);
         assertThat(a.listener.count("lost")).isEqualTo(1);
         assertThat(a.coordinator.holds(key)).isTrue();
-        assertThat(fleet.store.get(key).orElseThrow().checkpoint()).isNotEqualTo(java.util.Optional.of(StoredCheckpoint.of("42")));
+        assertThat(fleet.store.get(key).orElseThrow().checkpoint())
+                .isNotEqualTo(java.util.Optional.of(StoredCheckpoint.of("42")));
     }
 
     @Test
@@ -292,15 +326,21 @@ class LeaseCoordinatorTest {
     void aLeaseThatEndsDuringItsHandoffIsReleasedToNobody() {
         fleet.createLeases(2);
         Fleet.Member a = fleet.start("a");
-        fleet.runUntil(Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 2);
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 2);
         a.listener.completeHandoffs = false;
         Fleet.Member b = fleet.start("b");
         fleet.runUntil(Duration.ofSeconds(20), () -> a.listener.count("handoff") == 1);
-        String key = fleet.store.snapshot().stream().filter(l -> l.handoffTo().isPresent()).findFirst().orElseThrow()
+        String key = fleet.store.snapshot().stream()
+                .filter(l -> l.handoffTo().isPresent())
+                .findFirst()
+                .orElseThrow()
                 .leaseKey();
 
         // the consumer finishes the shard before it completes the handoff
-        a.coordinator.updateProgress(key, l -> l.toBuilder().checkpoint(StoredCheckpoint.of("SHARD_END")).build());
+        a.coordinator.updateProgress(
+                key,
+                l -> l.toBuilder().checkpoint(StoredCheckpoint.of("SHARD_END")).build());
         a.coordinator.completeHandoff(key);
         fleet.run(Duration.ofSeconds(3));
 

@@ -28,9 +28,13 @@ class LeaseCostTest {
 
     private void settle() {
         fleet.runUntil(Duration.ofMinutes(10), () -> {
-            var counts = fleet.heldCounts().values().stream().mapToInt(Integer::intValue).summaryStatistics();
-            return counts.getMax() - counts.getMin() <= 1 && counts.getSum() == LEASES
-                    && fleet.store.snapshot().stream().noneMatch(l -> l.handoffTo().isPresent());
+            var counts = fleet.heldCounts().values().stream()
+                    .mapToInt(Integer::intValue)
+                    .summaryStatistics();
+            return counts.getMax() - counts.getMin() <= 1
+                    && counts.getSum() == LEASES
+                    && fleet.store.snapshot().stream()
+                            .noneMatch(l -> l.handoffTo().isPresent());
         });
     }
 
@@ -59,20 +63,24 @@ class LeaseCostTest {
 
         Map<String, Long> calls = countsSinceReset();
         long writes = calls.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("Put") || e.getKey().startsWith("Update")
+                .filter(e -> e.getKey().startsWith("Put")
+                        || e.getKey().startsWith("Update")
                         || e.getKey().startsWith("Delete"))
-                .mapToLong(Map.Entry::getValue).sum();
+                .mapToLong(Map.Entry::getValue)
+                .sum();
         long reads = calls.values().stream().mapToLong(Long::longValue).sum() - writes;
         double writesPerWorkerMinute = (double) writes / (WORKERS * minutes);
         double writesPerLeaseMinute = (double) writes / (LEASES * minutes);
         System.out.printf("steady state, %d workers x %d leases, %d min: %s%n", WORKERS, LEASES, minutes, calls);
-        System.out.printf("writes/worker-minute %.1f, writes/lease-minute %.3f, reads/worker-minute %.1f%n",
+        System.out.printf(
+                "writes/worker-minute %.1f, writes/lease-minute %.3f, reads/worker-minute %.1f%n",
                 writesPerWorkerMinute, writesPerLeaseMinute, (double) reads / (WORKERS * minutes));
 
         assertThat(writesPerWorkerMinute).isLessThanOrEqualTo(40);
         assertThat(writesPerLeaseMinute).isLessThanOrEqualTo(1);
         assertThat(calls.getOrDefault("UpdateItem assign", 0L) + calls.getOrDefault("UpdateItem markHandoff", 0L))
-                .as("no lease moves in steady state").isZero();
+                .as("no lease moves in steady state")
+                .isZero();
     }
 
     @Test
@@ -86,14 +94,18 @@ class LeaseCostTest {
 
         start("w" + WORKERS);
         Duration took = fleet.runUntil(Duration.ofMinutes(10), () -> {
-            var counts = fleet.heldCounts().values().stream().mapToInt(Integer::intValue).summaryStatistics();
+            var counts = fleet.heldCounts().values().stream()
+                    .mapToInt(Integer::intValue)
+                    .summaryStatistics();
             return counts.getMax() - counts.getMin() <= 1
-                    && fleet.store.snapshot().stream().noneMatch(l -> l.handoffTo().isPresent());
+                    && fleet.store.snapshot().stream()
+                            .noneMatch(l -> l.handoffTo().isPresent());
         });
 
         long moves = countsSinceReset().getOrDefault("UpdateItem markHandoff", 0L);
-        System.out.printf("a worker joining %d workers with %d leases: %d handoffs (ideal %d), %s%n", WORKERS, LEASES,
-                moves, LEASES / (WORKERS + 1), took);
+        System.out.printf(
+                "a worker joining %d workers with %d leases: %d handoffs (ideal %d), %s%n",
+                WORKERS, LEASES, moves, LEASES / (WORKERS + 1), took);
         assertThat(moves).isEqualTo(LEASES / (WORKERS + 1));
     }
 
@@ -104,22 +116,36 @@ class LeaseCostTest {
             start("w" + i);
         }
         settle();
-        Fleet.Member leader = fleet.members.values().stream().filter(m -> m.coordinator.isLeader()).findFirst()
+        Fleet.Member leader = fleet.members.values().stream()
+                .filter(m -> m.coordinator.isLeader())
+                .findFirst()
                 .orElseThrow();
-        Fleet.Member worker = fleet.members.values().stream().filter(m -> m != leader).findFirst().orElseThrow();
+        Fleet.Member worker = fleet.members.values().stream()
+                .filter(m -> m != leader)
+                .findFirst()
+                .orElseThrow();
 
         AtomicLong before = new AtomicLong(fleet.time.nanos());
         worker.crash();
-        Duration workerTakeover = fleet.runUntil(Duration.ofMinutes(1), () -> fleet.heldCounts().values().stream()
-                .mapToInt(Integer::intValue).sum() == LEASES);
+        Duration workerTakeover = fleet.runUntil(
+                Duration.ofMinutes(1),
+                () -> fleet.heldCounts().values().stream()
+                                .mapToInt(Integer::intValue)
+                                .sum()
+                        == LEASES);
         settle();
         before.set(fleet.time.nanos());
         leader.crash();
-        Duration leaderTakeover = fleet.runUntil(Duration.ofMinutes(1), () -> fleet.heldCounts().values().stream()
-                .mapToInt(Integer::intValue).sum() == LEASES);
+        Duration leaderTakeover = fleet.runUntil(
+                Duration.ofMinutes(1),
+                () -> fleet.heldCounts().values().stream()
+                                .mapToInt(Integer::intValue)
+                                .sum()
+                        == LEASES);
 
-        System.out.printf("takeover at failoverTime %s: worker crash %s, leader crash %s%n", config.failoverTime(),
-                workerTakeover, leaderTakeover);
+        System.out.printf(
+                "takeover at failoverTime %s: worker crash %s, leader crash %s%n",
+                config.failoverTime(), workerTakeover, leaderTakeover);
         assertThat(workerTakeover).isLessThanOrEqualTo(config.failoverTime().plusSeconds(3));
         assertThat(leaderTakeover).isLessThanOrEqualTo(config.failoverTime().plusSeconds(3));
     }

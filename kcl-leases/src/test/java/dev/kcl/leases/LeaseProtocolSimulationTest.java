@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LeaseProtocolSimulationTest {
     private static final Duration STEP = Duration.ofMillis(100);
-    private static final LeaseConfig CONFIG = LeaseConfig.builder().failoverTime(Duration.ofSeconds(10)).build();
+    private static final LeaseConfig CONFIG =
+            LeaseConfig.builder().failoverTime(Duration.ofSeconds(10)).build();
 
     static LongStream seeds() {
         Long only = Long.getLong("kcl.simulation.seed");
@@ -46,6 +47,7 @@ class LeaseProtocolSimulationTest {
         final Map<String, BigInteger> checkpoints = new HashMap<>();
         /** (worker, lease) -> when it was first seen holding a lease the table gives to someone else. */
         final Map<String, Long> staleSince = new HashMap<>();
+
         final Map<String, Long> pausedUntil = new HashMap<>();
         final Map<String, Long> pausedAt = new HashMap<>();
         final Map<String, Long> cutUntil = new HashMap<>();
@@ -138,18 +140,31 @@ class LeaseProtocolSimulationTest {
                 Fleet.Member member = pick(running);
                 member.pause();
                 pausedAt.put(member.id, now);
-                pausedUntil.put(member.id, now + CONFIG.failoverTime().toNanos()
-                        + (long) (random.nextDouble() * 2 * CONFIG.failoverTime().toNanos()));
+                pausedUntil.put(
+                        member.id,
+                        now
+                                + CONFIG.failoverTime().toNanos()
+                                + (long) (random.nextDouble()
+                                        * 2
+                                        * CONFIG.failoverTime().toNanos()));
                 pauses++;
             } else if (roll < 0.011 && running.size() > 1) {
                 Fleet.Member member = pick(running);
                 if (!cutUntil.containsKey(member.id)) {
                     faults.get(member.id).down(true);
-                    cutUntil.put(member.id, now + (long) (random.nextDouble() * 3 * CONFIG.failoverTime().toNanos()));
+                    cutUntil.put(
+                            member.id,
+                            now
+                                    + (long) (random.nextDouble()
+                                            * 3
+                                            * CONFIG.failoverTime().toNanos()));
                     cuts++;
                 }
-            } else if (roll < 0.015 && fleet.members.values().stream().filter(m -> m.state != Fleet.State.CRASHED
-                    && m.state != Fleet.State.LEFT).count() < 20) {
+            } else if (roll < 0.015
+                    && fleet.members.values().stream()
+                                    .filter(m -> m.state != Fleet.State.CRASHED && m.state != Fleet.State.LEFT)
+                                    .count()
+                            < 20) {
                 startWorker();
                 joins++;
             } else if (roll < 0.017 && running.size() > 1) {
@@ -172,7 +187,8 @@ class LeaseProtocolSimulationTest {
                 }
                 if (!lease.isOwnedBy(zombie.id)) {
                     assertThat(zombie.coordinator.updateProgress(lease.leaseKey(), l -> l))
-                            .as(context("a zombie's fenced write")).isInstanceOf(LeaseWrite.Conflict.class);
+                            .as(context("a zombie's fenced write"))
+                            .isInstanceOf(LeaseWrite.Conflict.class);
                 }
             }
             zombie.resume();
@@ -193,8 +209,11 @@ class LeaseProtocolSimulationTest {
                     BigInteger next = positions.get(key).add(BigInteger.valueOf(1 + random.nextInt(5)));
                     positions.put(key, next);
                     try {
-                        member.coordinator.updateProgress(key,
-                                l -> l.toBuilder().checkpoint(StoredCheckpoint.of(next.toString())).build());
+                        member.coordinator.updateProgress(
+                                key,
+                                l -> l.toBuilder()
+                                        .checkpoint(StoredCheckpoint.of(next.toString()))
+                                        .build());
                     } catch (LeaseTableException e) {
                         // may or may not have applied; the consumer goes on and checkpoints again later
                     }
@@ -265,23 +284,32 @@ class LeaseProtocolSimulationTest {
                     continue;
                 }
                 Optional<Fleet.Member> owner = lease.owner().map(fleet::member).filter(Fleet.Member::running);
-                if (owner.isEmpty() || !owner.get().coordinator.holds(lease.leaseKey()) || lease.handoffTo().isPresent()) {
+                if (owner.isEmpty()
+                        || !owner.get().coordinator.holds(lease.leaseKey())
+                        || lease.handoffTo().isPresent()) {
                     return false;
                 }
             }
-            IntSummaryStatistics stats = held.values().stream().mapToInt(Integer::intValue).summaryStatistics();
+            IntSummaryStatistics stats =
+                    held.values().stream().mapToInt(Integer::intValue).summaryStatistics();
             return stats.getMax() - stats.getMin() <= 1;
         }
 
         void checkBalanced() {
             List<Integer> counts = new ArrayList<>();
             for (Fleet.Member member : running()) {
-                counts.add((int) fleet.store.snapshot().stream().filter(l -> l.isOwnedBy(member.id)).count());
+                counts.add((int) fleet.store.snapshot().stream()
+                        .filter(l -> l.isOwnedBy(member.id))
+                        .count());
             }
-            IntSummaryStatistics stats = counts.stream().mapToInt(Integer::intValue).summaryStatistics();
-            assertThat(stats.getMax() - stats.getMin()).as(context("lease counts " + counts)).isLessThanOrEqualTo(1);
-            assertThat(fleet.store.snapshot()).as(context("every lease owned")).allSatisfy(l -> assertThat(l.owner())
-                    .isPresent());
+            IntSummaryStatistics stats =
+                    counts.stream().mapToInt(Integer::intValue).summaryStatistics();
+            assertThat(stats.getMax() - stats.getMin())
+                    .as(context("lease counts " + counts))
+                    .isLessThanOrEqualTo(1);
+            assertThat(fleet.store.snapshot())
+                    .as(context("every lease owned"))
+                    .allSatisfy(l -> assertThat(l.owner()).isPresent());
         }
     }
 }

@@ -52,7 +52,8 @@ public abstract class LeaseTableContract {
                 .owner("worker-a")
                 .counter(41)
                 .checkpoint(new StoredCheckpoint("49590338271490256608559692538361571095921575989136588898", 3))
-                .pendingCheckpoint(Optional.of(new StoredCheckpoint("49590338271490256608559692538361571095921575989136588999", 0)))
+                .pendingCheckpoint(Optional.of(
+                        new StoredCheckpoint("49590338271490256608559692538361571095921575989136588999", 0)))
                 .ownerSwitchesSinceCheckpoint(2)
                 .parentShardIds(Set.of("shardId-000000000001", "shardId-000000000002"))
                 .childShardIds(Set.of("shardId-000000000009"))
@@ -99,8 +100,11 @@ public abstract class LeaseTableContract {
         assertThat(marked.counter()).isEqualTo(mine.counter());
         assertThat(marked.handoffTo()).contains("b");
         // the owner can still write progress while handing off
-        Lease progressed = applied(leases().updateProgress(marked,
-                marked.toBuilder().checkpoint(StoredCheckpoint.of("123")).build()));
+        Lease progressed = applied(leases().updateProgress(
+                        marked,
+                        marked.toBuilder()
+                                .checkpoint(StoredCheckpoint.of("123"))
+                                .build()));
         assertThat(progressed.handoffTo()).contains("b");
 
         Lease handedOver = applied(leases().release(progressed, Optional.of("b")));
@@ -141,7 +145,9 @@ public abstract class LeaseTableContract {
         Lease cancelled = applied(leases().cancelHandoff(marked));
 
         assertThat(cancelled).isEqualTo(mine);
-        assertThat(leases().cancelHandoff(applied(leases().assign(cancelled, "c")).toBuilder().counter(0).build()))
+        assertThat(leases().cancelHandoff(applied(leases().assign(cancelled, "c")).toBuilder()
+                        .counter(0)
+                        .build()))
                 .isInstanceOf(LeaseWrite.Conflict.class);
     }
 
@@ -167,29 +173,38 @@ public abstract class LeaseTableContract {
         assertThat(stored).isEqualTo(progress);
 
         // clearing optional values removes them
-        Lease cleared = applied(leases().updateProgress(stored, stored.toBuilder()
-                .pendingCheckpoint(Optional.empty())
-                .throughputKBps(Optional.empty())
-                .build()));
+        Lease cleared = applied(leases().updateProgress(
+                        stored,
+                        stored.toBuilder()
+                                .pendingCheckpoint(Optional.empty())
+                                .throughputKBps(Optional.empty())
+                                .build()));
         assertThat(cleared.pendingCheckpoint()).isEmpty();
         assertThat(cleared.throughputKBps()).isEmpty();
 
         // a stale owner's progress is rejected
         Lease taken = applied(leases().assign(cleared, "b"));
-        assertThat(leases().updateProgress(cleared, cleared.toBuilder().checkpoint(StoredCheckpoint.of("700")).build()))
+        assertThat(leases().updateProgress(
+                                cleared,
+                                cleared.toBuilder()
+                                        .checkpoint(StoredCheckpoint.of("700"))
+                                        .build()))
                 .isInstanceOf(LeaseWrite.Conflict.class);
         assertThat(leases().get("shard-0").orElseThrow().checkpoint()).contains(new StoredCheckpoint("500", 2));
-        assertThatThrownBy(() -> leases().updateProgress(taken, taken.toBuilder().owner("c").build()))
+        assertThatThrownBy(() -> leases().updateProgress(
+                                taken, taken.toBuilder().owner("c").build()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aResetMovesTheCheckpointAndTakesTheLeaseFromItsOwnerInOneFencedWrite() {
         Lease held = applied(leases().assign(created("shard-0"), "a"));
-        held = applied(leases().updateProgress(held, held.toBuilder()
-                .checkpoint(StoredCheckpoint.of("500"))
-                .pendingCheckpoint(Optional.of(StoredCheckpoint.of("600")))
-                .build()));
+        held = applied(leases().updateProgress(
+                        held,
+                        held.toBuilder()
+                                .checkpoint(StoredCheckpoint.of("500"))
+                                .pendingCheckpoint(Optional.of(StoredCheckpoint.of("600")))
+                                .build()));
         held = applied(leases().markHandoff(held, "b"));
 
         Lease reset = applied(leases().resetCheckpoint(held, StoredCheckpoint.of("TRIM_HORIZON")));
@@ -203,9 +218,14 @@ public abstract class LeaseTableContract {
         assertThat(leases().get("shard-0")).contains(reset);
         // the old owner's progress is refused, and so is a second reset from the same snapshot
         Lease stale = held;
-        assertThat(leases().updateProgress(stale, stale.toBuilder().checkpoint(StoredCheckpoint.of("700")).build()))
+        assertThat(leases().updateProgress(
+                                stale,
+                                stale.toBuilder()
+                                        .checkpoint(StoredCheckpoint.of("700"))
+                                        .build()))
                 .isInstanceOf(LeaseWrite.Conflict.class);
-        assertThat(leases().resetCheckpoint(stale, StoredCheckpoint.of("LATEST"))).isInstanceOf(LeaseWrite.Conflict.class);
+        assertThat(leases().resetCheckpoint(stale, StoredCheckpoint.of("LATEST")))
+                .isInstanceOf(LeaseWrite.Conflict.class);
     }
 
     @Test
@@ -214,10 +234,17 @@ public abstract class LeaseTableContract {
         Lease reset = applied(leases().resetCheckpoint(created("shard-0"), StoredCheckpoint.atTimestamp(at)));
 
         assertThat(reset.checkpoint()).contains(StoredCheckpoint.atTimestamp(at));
-        assertThat(leases().get("shard-0").orElseThrow().checkpoint().orElseThrow().timestamp()).contains(at);
+        assertThat(leases().get("shard-0")
+                        .orElseThrow()
+                        .checkpoint()
+                        .orElseThrow()
+                        .timestamp())
+                .contains(at);
         // a checkpoint that moves on drops the time
         Lease mine = applied(leases().assign(reset, "a"));
-        Lease moved = applied(leases().updateProgress(mine, mine.toBuilder().checkpoint(StoredCheckpoint.of("42")).build()));
+        Lease moved = applied(leases().updateProgress(
+                        mine,
+                        mine.toBuilder().checkpoint(StoredCheckpoint.of("42")).build()));
         assertThat(leases().get("shard-0")).contains(moved);
         assertThat(moved.checkpoint().orElseThrow().timestamp()).isEmpty();
     }
@@ -229,7 +256,8 @@ public abstract class LeaseTableContract {
         applied(leases().assign(created("shard-2"), "a"));
         created("shard-3");
 
-        assertThat(leases().leasesOwnedBy("a")).extracting(Lease::leaseKey)
+        assertThat(leases().leasesOwnedBy("a"))
+                .extracting(Lease::leaseKey)
                 .containsExactlyInAnyOrder("shard-0", "shard-2");
         assertThat(leases().leasesOwnedBy("nobody")).isEmpty();
     }
@@ -261,7 +289,8 @@ public abstract class LeaseTableContract {
         registry().heartbeat(new Heartbeat("a", 2, true));
 
         assertThat(registry().workerIds()).containsExactlyInAnyOrder("a", "b");
-        assertThat(registry().heartbeats(List.of("a", "b", "c"))).containsOnlyKeys("a", "b")
+        assertThat(registry().heartbeats(List.of("a", "b", "c")))
+                .containsOnlyKeys("a", "b")
                 .containsEntry("a", new Heartbeat("a", 2, true))
                 .containsEntry("b", new Heartbeat("b", 7, false));
 

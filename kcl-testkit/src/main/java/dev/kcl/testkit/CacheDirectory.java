@@ -27,8 +27,10 @@ public final class CacheDirectory {
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the kcl-testkit cache directory " + dir
-                    + "; choose another with -D" + PROPERTY + "=<dir> or " + ENV, e);
+            throw new UncheckedIOException(
+                    "cannot create the kcl-testkit cache directory " + dir + "; choose another with -D" + PROPERTY
+                            + "=<dir> or " + ENV,
+                    e);
         }
     }
 
@@ -42,9 +44,8 @@ public final class CacheDirectory {
             return Paths.get(env);
         }
         String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank()
-                ? Paths.get(xdg)
-                : Paths.get(System.getProperty("user.home"), ".cache");
+        Path base =
+                xdg != null && !xdg.isBlank() ? Paths.get(xdg) : Paths.get(System.getProperty("user.home"), ".cache");
         return base.resolve("kcl-testkit");
     }
 }

@@ -21,12 +21,14 @@ public final class KclStackExtension implements BeforeAllCallback, ParameterReso
     /** System property naming the LocalStack image. */
     public static final String IMAGE_PROPERTY = "kcl.testkit.localstack.image";
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KclStackExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(KclStackExtension.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
         if (wantsLocalStack()) {
-            Assumptions.assumeTrue(LocalStackContainerStack.isDockerAvailable(),
+            Assumptions.assumeTrue(
+                    LocalStackContainerStack.isDockerAvailable(),
                     "-D" + STACK_PROPERTY + "=localstack needs Docker and Testcontainers; skipped without them");
         }
         stack(context);
@@ -44,8 +46,8 @@ public final class KclStackExtension implements BeforeAllCallback, ParameterReso
         if (type == AwsStack.class) {
             return stack(context);
         }
-        return context.getStore(NAMESPACE).getOrComputeIfAbsent(TestNames.class, k -> TestNames.forTest(label(context)),
-                TestNames.class);
+        return context.getStore(NAMESPACE)
+                .getOrComputeIfAbsent(TestNames.class, k -> TestNames.forTest(label(context)), TestNames.class);
     }
 
     private static AwsStack stack(ExtensionContext context) {
@@ -61,7 +63,9 @@ public final class KclStackExtension implements BeforeAllCallback, ParameterReso
     }
 
     private static boolean wantsLocalStack() {
-        return System.getProperty(STACK_PROPERTY, "embedded").toLowerCase(Locale.ROOT).equals("localstack");
+        return System.getProperty(STACK_PROPERTY, "embedded")
+                .toLowerCase(Locale.ROOT)
+                .equals("localstack");
     }
 
     /** The run's stack or why it failed to start; closed by JUnit when the root context closes. */

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 final class KinesisMockInstallation {
     /** The pinned emulator version. */
     static final String VERSION = "0.6.2";
+
     static final int MIN_NODE_MAJOR = 18;
 
     private static final Logger log = LoggerFactory.getLogger(KinesisMockInstallation.class);
@@ -46,8 +47,10 @@ final class KinesisMockInstallation {
         }
         try {
             Files.createDirectories(prefix);
-            try (FileChannel channel = FileChannel.open(cacheDir.resolve("kinesis-local-" + version + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(
+                    cacheDir.resolve("kinesis-local-" + version + ".lock"),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE)) {
                 FileLock lock = channel.lock();
                 try {
                     if (!Files.isRegularFile(installation.mainScript())) {
@@ -73,8 +76,15 @@ final class KinesisMockInstallation {
 
     private static void npmInstall(Path prefix, String version, String nodeVersion) throws IOException {
         Path logFile = prefix.resolve("npm-install.log");
-        List<String> command = List.of(npm(), "install", "--no-audit", "--no-fund", "--no-save", "--prefix",
-                prefix.toString(), "kinesis-local@" + version);
+        List<String> command = List.of(
+                npm(),
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+                "--prefix",
+                prefix.toString(),
+                "kinesis-local@" + version);
         log.info("installing kinesis-local {} with node {}: {}", version, nodeVersion, String.join(" ", command));
         int exit;
         try {
@@ -85,8 +95,8 @@ final class KinesisMockInstallation {
                     .start();
             if (!process.waitFor(10, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("npm install of kinesis-local " + version
-                        + " did not finish in 10 minutes; see " + logFile);
+                throw new IllegalStateException(
+                        "npm install of kinesis-local " + version + " did not finish in 10 minutes; see " + logFile);
             }
             exit = process.exitValue();
         } catch (IOException e) {

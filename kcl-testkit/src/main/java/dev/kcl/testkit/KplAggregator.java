@@ -41,7 +41,8 @@ public final class KplAggregator {
                 CodedOutputStream entry = CodedOutputStream.newInstance(entryBytes);
                 entry.writeUInt64(1, keyIndex);
                 if (record.explicitHashKey().isPresent()) {
-                    entry.writeUInt64(2, hashKeys.computeIfAbsent(record.explicitHashKey().get(), k -> hashKeys.size()));
+                    entry.writeUInt64(
+                            2, hashKeys.computeIfAbsent(record.explicitHashKey().get(), k -> hashKeys.size()));
                 }
                 entry.writeByteArray(3, record.data());
                 entry.flush();

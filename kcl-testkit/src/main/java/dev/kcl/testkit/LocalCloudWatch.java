@@ -142,7 +142,10 @@ public final class LocalCloudWatch implements AutoCloseable {
             }
             Optional<String> operation = protocol.operation(exchange, body);
             if (operation.isEmpty() || !operation.get().equals("PutMetricData")) {
-                protocol.respondError(exchange, 400, "InvalidAction",
+                protocol.respondError(
+                        exchange,
+                        400,
+                        "InvalidAction",
                         "the local CloudWatch endpoint accepts only PutMetricData, not " + operation.orElse("?"));
                 return;
             }
@@ -191,7 +194,8 @@ public final class LocalCloudWatch implements AutoCloseable {
 
         static Protocol of(HttpExchange exchange) {
             var headers = exchange.getRequestHeaders();
-            if (headers.containsKey("smithy-protocol") || exchange.getRequestURI().getPath().startsWith("/service/")) {
+            if (headers.containsKey("smithy-protocol")
+                    || exchange.getRequestURI().getPath().startsWith("/service/")) {
                 return RPC_V2_CBOR;
             }
             if (headers.containsKey("X-Amz-Target")) {
@@ -213,8 +217,7 @@ public final class LocalCloudWatch implements AutoCloseable {
                     return Optional.of(dot < 0 ? target : target.substring(dot + 1));
                 }
                 default:
-                    return Optional.ofNullable(PutMetricDataDecoder.queryTree(
-                                    new String(body, StandardCharsets.UTF_8))
+                    return Optional.ofNullable(PutMetricDataDecoder.queryTree(new String(body, StandardCharsets.UTF_8))
                             .path("Action")
                             .textValue());
             }
@@ -241,10 +244,14 @@ public final class LocalCloudWatch implements AutoCloseable {
                     respond(exchange, 200, "application/x-amz-json-1.0", "{}".getBytes(StandardCharsets.UTF_8));
                     break;
                 default:
-                    respond(exchange, 200, "text/xml", ("<PutMetricDataResponse xmlns=\"http://monitoring.amazonaws"
-                                    + ".com/doc/2010-08-01/\"><ResponseMetadata><RequestId>" + UUID.randomUUID()
-                                    + "</RequestId></ResponseMetadata></PutMetricDataResponse>")
-                            .getBytes(StandardCharsets.UTF_8));
+                    respond(
+                            exchange,
+                            200,
+                            "text/xml",
+                            ("<PutMetricDataResponse xmlns=\"http://monitoring.amazonaws"
+                                            + ".com/doc/2010-08-01/\"><ResponseMetadata><RequestId>" + UUID.randomUUID()
+                                            + "</RequestId></ResponseMetadata></PutMetricDataResponse>")
+                                    .getBytes(StandardCharsets.UTF_8));
             }
         }
 
@@ -274,7 +281,8 @@ public final class LocalCloudWatch implements AutoCloseable {
         private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)
                 throws IOException {
             exchange.getResponseHeaders().add("Content-Type", contentType);
-            exchange.getResponseHeaders().add("x-amzn-RequestId", UUID.randomUUID().toString());
+            exchange.getResponseHeaders()
+                    .add("x-amzn-RequestId", UUID.randomUUID().toString());
             exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

@@ -21,7 +21,8 @@ public final class LocalDynamoDb implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalDynamoDb.class);
     private static final int START_ATTEMPTS = 3;
     /** sqlite4java logs through java.util.logging ("unknown jar version"); kept here so the level sticks. */
-    private static final java.util.logging.Logger SQLITE_LOG = java.util.logging.Logger.getLogger("com.almworks.sqlite4java");
+    private static final java.util.logging.Logger SQLITE_LOG =
+            java.util.logging.Logger.getLogger("com.almworks.sqlite4java");
 
     private final DynamoDBProxyServer server;
     private final int port;
@@ -41,9 +42,8 @@ public final class LocalDynamoDb implements AutoCloseable {
             int port = Ports.freePort();
             DynamoDBProxyServer server = null;
             try {
-                server = quietly(() -> ServerRunner.createServerFromCommandLineArgs(new String[] {
-                    "-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)
-                }));
+                server = quietly(() -> ServerRunner.createServerFromCommandLineArgs(
+                        new String[] {"-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)}));
                 server.start();
                 SQLITE_LOG.setLevel(java.util.logging.Level.SEVERE); // DynamoDB Local resets logging as it starts
                 LocalDynamoDb dynamoDb = new LocalDynamoDb(server, port);
@@ -74,7 +74,9 @@ public final class LocalDynamoDb implements AutoCloseable {
             return call.call();
         } finally {
             System.setOut(out);
-            log.debug("DynamoDB Local says: {}", banner.toString(java.nio.charset.StandardCharsets.UTF_8).trim());
+            log.debug(
+                    "DynamoDB Local says: {}",
+                    banner.toString(java.nio.charset.StandardCharsets.UTF_8).trim());
         }
     }
 

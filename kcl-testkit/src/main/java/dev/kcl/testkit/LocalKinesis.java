@@ -245,10 +245,13 @@ public final class LocalKinesis implements AutoCloseable {
                     + String.join(System.lineSeparator(), failures));
         }
 
-        private ManagedProcess launch(KinesisMockInstallation installation, Path watchdog, Path cache, int plain,
-                int tls) {
-            ProcessBuilder builder = new ProcessBuilder(KinesisMockInstallation.node(),
-                            "--max-old-space-size=" + maxOldSpaceMb, "--require", watchdog.toString(),
+        private ManagedProcess launch(
+                KinesisMockInstallation installation, Path watchdog, Path cache, int plain, int tls) {
+            ProcessBuilder builder = new ProcessBuilder(
+                            KinesisMockInstallation.node(),
+                            "--max-old-space-size=" + maxOldSpaceMb,
+                            "--require",
+                            watchdog.toString(),
                             installation.mainScript().toString())
                     .directory(installation.directory().toFile());
             Map<String, String> env = builder.environment();
@@ -274,7 +277,9 @@ public final class LocalKinesis implements AutoCloseable {
         }
 
         private void awaitReady(ManagedProcess process, int plain, int tls) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .build();
             HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + plain + "/"))
                     .timeout(Duration.ofSeconds(2))
                     .GET()

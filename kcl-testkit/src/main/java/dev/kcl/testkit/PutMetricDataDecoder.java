@@ -95,13 +95,14 @@ final class PutMetricDataDecoder {
     }
 
     static List<MetricDatum> fromTree(JsonNode root) {
-        String namespace = text(root, "Namespace").orElseThrow(
-                () -> new IllegalArgumentException("PutMetricData without a Namespace"));
+        String namespace = text(root, "Namespace")
+                .orElseThrow(() -> new IllegalArgumentException("PutMetricData without a Namespace"));
         List<MetricDatum> data = new ArrayList<>();
         for (JsonNode datum : root.path("MetricData")) {
             Map<String, String> dimensions = new LinkedHashMap<>();
             for (JsonNode dimension : datum.path("Dimensions")) {
-                dimensions.put(dimension.path("Name").asText(), dimension.path("Value").asText());
+                dimensions.put(
+                        dimension.path("Name").asText(), dimension.path("Value").asText());
             }
             Optional<MetricDatum.StatisticSet> statistics = Optional.empty();
             JsonNode stats = datum.get("StatisticValues");
@@ -114,8 +115,8 @@ final class PutMetricDataDecoder {
             }
             data.add(new MetricDatum(
                     namespace,
-                    text(datum, "MetricName").orElseThrow(
-                            () -> new IllegalArgumentException("MetricDatum without a MetricName")),
+                    text(datum, "MetricName")
+                            .orElseThrow(() -> new IllegalArgumentException("MetricDatum without a MetricName")),
                     dimensions,
                     text(datum, "Unit").orElse("None"),
                     number(datum, "Value"),
@@ -157,7 +158,9 @@ final class PutMetricDataDecoder {
         if (value.isNumber()) {
             BigDecimal seconds = value.decimalValue();
             long whole = seconds.longValue();
-            int nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).intValue();
+            int nanos = seconds.subtract(BigDecimal.valueOf(whole))
+                    .movePointRight(9)
+                    .intValue();
             return Optional.of(Instant.ofEpochSecond(whole, nanos));
         }
         return Optional.of(Instant.parse(value.asText()));

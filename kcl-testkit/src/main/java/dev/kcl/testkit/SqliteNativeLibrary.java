@@ -62,7 +62,8 @@ final class SqliteNativeLibrary {
         for (String entry : classPath.split(File.pathSeparator)) {
             Path path = Paths.get(entry);
             String name = path.getFileName() == null ? "" : path.getFileName().toString();
-            if (name.startsWith(platform.artifact()) && name.endsWith("." + platform.extension())
+            if (name.startsWith(platform.artifact())
+                    && name.endsWith("." + platform.extension())
                     && Files.isRegularFile(path)) {
                 return Optional.of(path);
             }
@@ -94,12 +95,15 @@ final class SqliteNativeLibrary {
     private static Optional<Path> besideJar(Platform platform, Path jar) {
         // Maven: <repo>/com/almworks/sqlite4java/sqlite4java/<v>/sqlite4java-<v>.jar
         Path versionDir = jar.getParent();
-        if (versionDir == null || versionDir.getParent() == null || versionDir.getParent().getParent() == null) {
+        if (versionDir == null
+                || versionDir.getParent() == null
+                || versionDir.getParent().getParent() == null) {
             return Optional.empty();
         }
         String version = versionDir.getFileName().toString();
         Path group = versionDir.getParent().getParent();
-        Path maven = group.resolve(platform.artifact()).resolve(version)
+        Path maven = group.resolve(platform.artifact())
+                .resolve(version)
                 .resolve(platform.artifact() + "-" + version + "." + platform.extension());
         if (Files.isRegularFile(maven)) {
             return Optional.of(maven);
@@ -110,14 +114,19 @@ final class SqliteNativeLibrary {
             return Optional.empty();
         }
         String gradleVersion = gradleVersionDir.getFileName().toString();
-        Path gradleArtifactDir = gradleVersionDir.getParent().getParent().resolve(platform.artifact())
+        Path gradleArtifactDir = gradleVersionDir
+                .getParent()
+                .getParent()
+                .resolve(platform.artifact())
                 .resolve(gradleVersion);
         if (!Files.isDirectory(gradleArtifactDir)) {
             return Optional.empty();
         }
         String fileName = platform.artifact() + "-" + gradleVersion + "." + platform.extension();
         try (Stream<Path> hashes = Files.list(gradleArtifactDir)) {
-            return hashes.map(hash -> hash.resolve(fileName)).filter(Files::isRegularFile).findFirst();
+            return hashes.map(hash -> hash.resolve(fileName))
+                    .filter(Files::isRegularFile)
+                    .findFirst();
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -127,7 +136,9 @@ final class SqliteNativeLibrary {
         try {
             Class<?> sqlite = Class.forName("com.almworks.sqlite4java.SQLite");
             var source = sqlite.getProtectionDomain().getCodeSource();
-            return source == null ? Optional.empty() : Optional.of(Paths.get(source.getLocation().toURI()));
+            return source == null
+                    ? Optional.empty()
+                    : Optional.of(Paths.get(source.getLocation().toURI()));
         } catch (ClassNotFoundException | URISyntaxException | SecurityException e) {
             return Optional.empty();
         }

@@ -44,7 +44,10 @@ public final class StreamAdmin {
 
     /** Waits until the stream is ACTIVE (after a create or reshard). */
     public void awaitActive(String stream) {
-        Polling.until("stream " + stream + " to be ACTIVE", ACTIVE_TIMEOUT, Duration.ofMillis(50),
+        Polling.until(
+                "stream " + stream + " to be ACTIVE",
+                ACTIVE_TIMEOUT,
+                Duration.ofMillis(50),
                 () -> status(stream) == StreamStatus.ACTIVE);
     }
 
@@ -101,10 +104,12 @@ public final class StreamAdmin {
 
     /** Puts one record with the given partition key and data. */
     public PutRecordsResultEntry put(String stream, String partitionKey, byte[] data) {
-        return put(stream, List.of(PutRecordsRequestEntry.builder()
-                        .partitionKey(partitionKey)
-                        .data(SdkBytes.fromByteArray(data))
-                        .build()))
+        return put(
+                        stream,
+                        List.of(PutRecordsRequestEntry.builder()
+                                .partitionKey(partitionKey)
+                                .data(SdkBytes.fromByteArray(data))
+                                .build()))
                 .get(0);
     }
 
@@ -115,8 +120,10 @@ public final class StreamAdmin {
             pending.add(i);
         }
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
-            List<PutRecordsRequestEntry> request = pending.stream().map(batch::get).toList();
-            PutRecordsResponse response = join(kinesis.putRecords(b -> b.streamName(stream).records(request)));
+            List<PutRecordsRequestEntry> request =
+                    pending.stream().map(batch::get).toList();
+            PutRecordsResponse response =
+                    join(kinesis.putRecords(b -> b.streamName(stream).records(request)));
             List<Integer> failed = new ArrayList<>();
             for (int i = 0; i < request.size(); i++) {
                 PutRecordsResultEntry entry = response.records().get(i);
@@ -146,8 +153,7 @@ public final class StreamAdmin {
         BigInteger start = new BigInteger(shard.hashKeyRange().startingHashKey());
         BigInteger end = new BigInteger(shard.hashKeyRange().endingHashKey());
         BigInteger middle = start.add(end).shiftRight(1).add(BigInteger.ONE);
-        join(kinesis.splitShard(
-                b -> b.streamName(stream).shardToSplit(shardId).newStartingHashKey(middle.toString())));
+        join(kinesis.splitShard(b -> b.streamName(stream).shardToSplit(shardId).newStartingHashKey(middle.toString())));
         awaitActive(stream);
     }
 
@@ -163,8 +169,8 @@ public final class StreamAdmin {
      * between half and double the current count) and waits until the stream is ACTIVE again.
      */
     public void updateShardCount(String stream, int targetShardCount) {
-        join(kinesis.updateShardCount(b -> b.streamName(stream).targetShardCount(targetShardCount)
-                .scalingType(ScalingType.UNIFORM_SCALING)));
+        join(kinesis.updateShardCount(
+                b -> b.streamName(stream).targetShardCount(targetShardCount).scalingType(ScalingType.UNIFORM_SCALING)));
         awaitActive(stream);
     }
 

@@ -54,8 +54,12 @@ public final class TestNames {
     static String sanitize(String label) {
         StringBuilder out = new StringBuilder(label.length());
         for (char c : label.toCharArray()) {
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '_' || c == '.' || c == '-';
+            boolean allowed = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '.'
+                    || c == '-';
             out.append(allowed ? c : '-');
         }
         String s = out.toString().replaceAll("-{2,}", "-").replaceAll("^-|-$", "");

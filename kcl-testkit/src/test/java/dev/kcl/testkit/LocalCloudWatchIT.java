@@ -25,9 +25,15 @@ class LocalCloudWatchIT {
                             .metricData(
                                     MetricDatum.builder()
                                             .metricName("RecordsProcessed")
-                                            .dimensions(Dimension.builder().name("ApplicationName").value("orders").build())
+                                            .dimensions(Dimension.builder()
+                                                    .name("ApplicationName")
+                                                    .value("orders")
+                                                    .build())
                                             .unit(StandardUnit.COUNT)
-                                            .statisticValues(s -> s.sampleCount(4.0).sum(40.0).minimum(1.0).maximum(20.0))
+                                            .statisticValues(s -> s.sampleCount(4.0)
+                                                    .sum(40.0)
+                                                    .minimum(1.0)
+                                                    .maximum(20.0))
                                             .timestamp(now)
                                             .build(),
                                     MetricDatum.builder()
@@ -61,7 +67,10 @@ class LocalCloudWatchIT {
             for (int i = 0; i < 1000; i++) {
                 data.add(MetricDatum.builder()
                         .metricName("Metric" + i)
-                        .dimensions(Dimension.builder().name("ShardId").value("shardId-" + i).build())
+                        .dimensions(Dimension.builder()
+                                .name("ShardId")
+                                .value("shardId-" + i)
+                                .build())
                         .unit(StandardUnit.COUNT)
                         .value((double) i)
                         .build());
@@ -70,7 +79,9 @@ class LocalCloudWatchIT {
             client.putMetricData(b -> b.namespace("kcl").metricData(data)).join();
 
             assertThat(cloudWatch.calls()).singleElement().satisfies(call -> {
-                assertThat(call.compressed()).as("the SDK gzips large PutMetricData bodies").isTrue();
+                assertThat(call.compressed())
+                        .as("the SDK gzips large PutMetricData bodies")
+                        .isTrue();
                 assertThat(call.data()).hasSize(1000);
             });
             assertThat(cloudWatch.metrics("Metric999").get(0).value()).contains(999.0);
@@ -84,7 +95,10 @@ class LocalCloudWatchIT {
             cloudWatch.failNextRequests(2);
 
             client.putMetricData(b -> b.namespace("kcl")
-                            .metricData(MetricDatum.builder().metricName("M").value(1.0).build()))
+                            .metricData(MetricDatum.builder()
+                                    .metricName("M")
+                                    .value(1.0)
+                                    .build()))
                     .join();
 
             assertThat(cloudWatch.failedRequests()).isEqualTo(2);

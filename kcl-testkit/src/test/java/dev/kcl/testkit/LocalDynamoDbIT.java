@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -29,8 +29,7 @@ class LocalDynamoDbIT {
         String table = names.applicationName();
         dynamo.createTable(b -> b.tableName(table)
                         .billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(
-                                attribute("leaseKey"), attribute("leaseOwner"))
+                        .attributeDefinitions(attribute("leaseKey"), attribute("leaseOwner"))
                         .keySchema(hashKey("leaseKey"))
                         .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
                                 .indexName("leaseOwner-index")
@@ -41,8 +40,8 @@ class LocalDynamoDbIT {
         var description = dynamo.describeTable(b -> b.tableName(table)).join().table();
         assertThat(description.tableStatus()).isEqualTo(TableStatus.ACTIVE);
         assertThat(description.globalSecondaryIndexes().get(0).indexStatus()).isEqualTo(IndexStatus.ACTIVE);
-        dynamo.putItem(b -> b.tableName(table).item(Map.of(
-                        "leaseKey", s("shard-0"), "leaseOwner", s("a"), "leaseCounter", n(1))))
+        dynamo.putItem(b -> b.tableName(table)
+                        .item(Map.of("leaseKey", s("shard-0"), "leaseOwner", s("a"), "leaseCounter", n(1))))
                 .join();
 
         // When a write expects a counter the item no longer has, it fails with ConditionalCheckFailed
@@ -67,12 +66,14 @@ class LocalDynamoDbIT {
                         .conditionExpression("leaseCounter = :expected")
                         .expressionAttributeValues(Map.of(":new", s("b"), ":one", n(1), ":expected", n(1))))
                 .join();
-        var item = dynamo.getItem(b -> b.tableName(table).key(Map.of("leaseKey", s("shard-0"))).consistentRead(true))
+        var item = dynamo.getItem(b ->
+                        b.tableName(table).key(Map.of("leaseKey", s("shard-0"))).consistentRead(true))
                 .join()
                 .item();
         assertThat(item.get("leaseOwner").s()).isEqualTo("b");
         assertThat(item.get("leaseCounter").n()).isEqualTo("2");
-        var byOwner = dynamo.query(b -> b.tableName(table).indexName("leaseOwner-index")
+        var byOwner = dynamo.query(b -> b.tableName(table)
+                        .indexName("leaseOwner-index")
                         .keyConditionExpression("leaseOwner = :o")
                         .expressionAttributeValues(Map.of(":o", s("b"))))
                 .join();
@@ -80,11 +81,17 @@ class LocalDynamoDbIT {
     }
 
     private static AttributeDefinition attribute(String name) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+        return AttributeDefinition.builder()
+                .attributeName(name)
+                .attributeType(ScalarAttributeType.S)
+                .build();
     }
 
     private static KeySchemaElement hashKey(String name) {
-        return KeySchemaElement.builder().attributeName(name).keyType(KeyType.HASH).build();
+        return KeySchemaElement.builder()
+                .attributeName(name)
+                .keyType(KeyType.HASH)
+                .build();
     }
 
     private static AttributeValue s(String value) {

@@ -49,8 +49,10 @@ class LocalKinesisIT {
         assertThat(read.values().stream().mapToInt(List::size).sum()).isEqualTo(200);
         Map<String, String> payloadBySequence = new HashMap<>();
         read.values().forEach(records -> {
-            assertThat(records).isSortedAccordingTo(Comparator.comparing(r -> new java.math.BigInteger(r.sequenceNumber())));
-            records.forEach(r -> payloadBySequence.put(r.sequenceNumber(), r.data().asUtf8String()));
+            assertThat(records)
+                    .isSortedAccordingTo(Comparator.comparing(r -> new java.math.BigInteger(r.sequenceNumber())));
+            records.forEach(
+                    r -> payloadBySequence.put(r.sequenceNumber(), r.data().asUtf8String()));
         });
         for (int i = 0; i < put.size(); i++) {
             assertThat(payloadBySequence).containsEntry(put.get(i).sequenceNumber(), "record-" + i);
@@ -67,11 +69,17 @@ class LocalKinesisIT {
 
         List<Shard> shards = admin.shards(names.streamName());
         assertThat(shards).hasSize(3);
-        Shard closed = shards.stream().filter(s -> s.shardId().equals(parent)).findFirst().orElseThrow();
+        Shard closed = shards.stream()
+                .filter(s -> s.shardId().equals(parent))
+                .findFirst()
+                .orElseThrow();
         assertThat(closed.sequenceNumberRange().endingSequenceNumber()).isNotNull();
-        List<Shard> children = shards.stream().filter(s -> parent.equals(s.parentShardId())).toList();
+        List<Shard> children =
+                shards.stream().filter(s -> parent.equals(s.parentShardId())).toList();
         assertThat(children).hasSize(2);
-        assertThat(children).allSatisfy(c -> assertThat(c.sequenceNumberRange().endingSequenceNumber()).isNull());
+        assertThat(children)
+                .allSatisfy(c -> assertThat(c.sequenceNumberRange().endingSequenceNumber())
+                        .isNull());
     }
 
     @Test
@@ -84,16 +92,20 @@ class LocalKinesisIT {
                 .join()
                 .streamDescriptionSummary()
                 .streamARN();
-        String consumerArn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("kit"))
+        String consumerArn = kinesis.registerStreamConsumer(
+                        b -> b.streamARN(streamArn).consumerName("kit"))
                 .join()
                 .consumer()
                 .consumerARN();
-        Polling.until("consumer ACTIVE", Duration.ofSeconds(30), Duration.ofMillis(100), () -> kinesis
-                        .describeStreamConsumer(b -> b.consumerARN(consumerArn))
-                        .join()
-                        .consumerDescription()
-                        .consumerStatus()
-                == ConsumerStatus.ACTIVE);
+        Polling.until(
+                "consumer ACTIVE",
+                Duration.ofSeconds(30),
+                Duration.ofMillis(100),
+                () -> kinesis.describeStreamConsumer(b -> b.consumerARN(consumerArn))
+                                .join()
+                                .consumerDescription()
+                                .consumerStatus()
+                        == ConsumerStatus.ACTIVE);
         String shardId = admin.shards(names.streamName()).get(0).shardId();
         admin.put(names.streamName(), entries(50));
 
@@ -132,7 +144,8 @@ class LocalKinesisIT {
                 }))
                 .build();
         CompletableFuture<Void> call = kinesis.subscribeToShard(
-                b -> b.consumerARN(consumerArn).shardId(shardId)
+                b -> b.consumerARN(consumerArn)
+                        .shardId(shardId)
                         .startingPosition(p -> p.type(ShardIteratorType.TRIM_HORIZON)),
                 handler);
 
@@ -143,8 +156,10 @@ class LocalKinesisIT {
             subscription.thenAccept(Subscription::cancel);
             call.cancel(true);
         }
-        assertThat(received).extracting(r -> r.data().asUtf8String())
-                .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> "record-" + i).toList());
+        assertThat(received)
+                .extracting(r -> r.data().asUtf8String())
+                .containsExactlyElementsOf(
+                        IntStream.range(0, 50).mapToObj(i -> "record-" + i).toList());
     }
 
     private static List<PutRecordsRequestEntry> entries(int count) {
@@ -166,7 +181,9 @@ class LocalKinesisIT {
         List<Record> records = new ArrayList<>();
         while (iterator != null) {
             String current = iterator;
-            GetRecordsResponse response = kinesis.getRecords(b -> b.shardIterator(current).limit(atMost)).join();
+            GetRecordsResponse response = kinesis.getRecords(
+                            b -> b.shardIterator(current).limit(atMost))
+                    .join();
             records.addAll(response.records());
             if (response.records().isEmpty() && response.millisBehindLatest() == 0) {
                 break;

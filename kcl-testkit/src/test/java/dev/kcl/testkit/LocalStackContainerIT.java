@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
 /** The LocalStack path: runs where Docker is available, and is skipped, not failed, where it is not. */
-@EnabledIf(value = "dev.kcl.testkit.LocalStackContainerStack#isDockerAvailable",
+@EnabledIf(
+        value = "dev.kcl.testkit.LocalStackContainerStack#isDockerAvailable",
         disabledReason = "no Docker engine: the LocalStack (Testcontainers) path is optional")
 class LocalStackContainerIT {
 

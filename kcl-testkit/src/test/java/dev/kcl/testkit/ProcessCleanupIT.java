@@ -29,7 +29,10 @@ class ProcessCleanupIT {
     void killingTheJvmStopsTheEmulator() throws Exception {
         // Given a separate JVM that started a local Kinesis
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        Process jvm = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        Process jvm = new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
                         KinesisHolderMain.class.getName())
                 .redirectErrorStream(true)
                 .start();
@@ -47,7 +50,10 @@ class ProcessCleanupIT {
         assertThat(jvm.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
         // Then the emulator notices its parent is gone and exits by itself
-        Polling.until("kinesis-local (pid " + kinesisPid + ") to exit", Duration.ofSeconds(15), Duration.ofMillis(100),
+        Polling.until(
+                "kinesis-local (pid " + kinesisPid + ") to exit",
+                Duration.ofSeconds(15),
+                Duration.ofMillis(100),
                 () -> !isAlive(kinesisPid));
     }
 
@@ -58,7 +64,8 @@ class ProcessCleanupIT {
         while ((line = out.readLine()) != null) {
             seen.append(line).append('\n');
             if (line.startsWith("kinesis-pid=")) {
-                long pid = Long.parseLong(line.substring("kinesis-pid=".length()).trim());
+                long pid =
+                        Long.parseLong(line.substring("kinesis-pid=".length()).trim());
                 Thread drain = new Thread(() -> {
                     try {
                         out.transferTo(java.io.Writer.nullWriter());

@@ -67,14 +67,22 @@ class PutMetricDataDecoderTest {
 
     @Test
     void decodesJson() throws IOException {
-        byte[] body = new ObjectMapper().writeValueAsBytes(Map.of(
-                "Namespace", "kcl",
-                "MetricData", List.of(Map.of(
-                        "MetricName", "ProcessingLatency",
-                        "Values", List.of(1.0, 2.0),
-                        "Counts", List.of(10.0, 20.0),
-                        "Unit", "Milliseconds",
-                        "Timestamp", 1_700_000_000))));
+        byte[] body = new ObjectMapper()
+                .writeValueAsBytes(Map.of(
+                        "Namespace",
+                        "kcl",
+                        "MetricData",
+                        List.of(Map.of(
+                                "MetricName",
+                                "ProcessingLatency",
+                                "Values",
+                                List.of(1.0, 2.0),
+                                "Counts",
+                                List.of(10.0, 20.0),
+                                "Unit",
+                                "Milliseconds",
+                                "Timestamp",
+                                1_700_000_000))));
 
         assertThat(PutMetricDataDecoder.fromJson(body)).singleElement().satisfies(d -> {
             assertThat(d.values()).containsExactly(1.0, 2.0);

@@ -50,7 +50,8 @@ class SqliteNativeLibraryTest {
     void findsTheLibraryBesideTheJarInAGradleCache() throws IOException {
         Path group = dir.resolve("files-2.1/com.almworks.sqlite4java");
         Path jar = touch(group.resolve("sqlite4java/1.0.392/abc123/sqlite4java-1.0.392.jar"));
-        Path so = touch(group.resolve("libsqlite4java-linux-amd64/1.0.392/def456/libsqlite4java-linux-amd64-1.0.392.so"));
+        Path so =
+                touch(group.resolve("libsqlite4java-linux-amd64/1.0.392/def456/libsqlite4java-linux-amd64-1.0.392.so"));
 
         assertThat(SqliteNativeLibrary.find(LINUX, "", Optional.of(jar))).contains(so);
     }

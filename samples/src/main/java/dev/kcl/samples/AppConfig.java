@@ -16,28 +16,42 @@ import java.util.Optional;
  * @param demoSeconds how long the local demo produces records
  * @param demoRate records per second the local demo produces
  */
-record AppConfig(Optional<String> stream, String application, boolean fanOut, String consumerName,
-        InitialPosition initialPosition, int demoSeconds, int demoRate) {
+record AppConfig(
+        Optional<String> stream,
+        String application,
+        boolean fanOut,
+        String consumerName,
+        InitialPosition initialPosition,
+        int demoSeconds,
+        int demoRate) {
 
     static AppConfig load(boolean fanOutByDefault) {
         Optional<String> stream = setting("kcl.stream", "KCL_STREAM");
         String application = setting("kcl.application", "KCL_APPLICATION").orElse("kcl-sample");
-        String retrieval = setting("kcl.retrieval", "KCL_RETRIEVAL").orElse(fanOutByDefault ? "fanout" : "polling")
+        String retrieval = setting("kcl.retrieval", "KCL_RETRIEVAL")
+                .orElse(fanOutByDefault ? "fanout" : "polling")
                 .toLowerCase(Locale.ROOT);
         if (!retrieval.equals("polling") && !retrieval.equals("fanout")) {
             throw new IllegalArgumentException("KCL_RETRIEVAL must be polling or fanout, was " + retrieval);
         }
-        String position = setting("kcl.initialPosition", "KCL_INITIAL_POSITION").orElse("LATEST")
+        String position = setting("kcl.initialPosition", "KCL_INITIAL_POSITION")
+                .orElse("LATEST")
                 .toUpperCase(Locale.ROOT);
         InitialPosition initial = switch (position) {
             case "LATEST" -> InitialPosition.latest();
             case "TRIM_HORIZON" -> InitialPosition.trimHorizon();
-            default -> throw new IllegalArgumentException(
-                    "KCL_INITIAL_POSITION must be LATEST or TRIM_HORIZON, was " + position);
+            default ->
+                throw new IllegalArgumentException(
+                        "KCL_INITIAL_POSITION must be LATEST or TRIM_HORIZON, was " + position);
         };
-        return new AppConfig(stream, application, retrieval.equals("fanout"),
-                setting("kcl.consumerName", "KCL_CONSUMER_NAME").orElse(application), initial,
-                integer("kcl.demo.seconds", "KCL_DEMO_SECONDS", 30), integer("kcl.demo.rate", "KCL_DEMO_RATE", 400));
+        return new AppConfig(
+                stream,
+                application,
+                retrieval.equals("fanout"),
+                setting("kcl.consumerName", "KCL_CONSUMER_NAME").orElse(application),
+                initial,
+                integer("kcl.demo.seconds", "KCL_DEMO_SECONDS", 30),
+                integer("kcl.demo.rate", "KCL_DEMO_RATE", 400));
     }
 
     private static Optional<String> setting(String property, String env) {

@@ -3,8 +3,8 @@ package dev.kcl.samples;
 import dev.kcl.Retrieval;
 import dev.kcl.Worker;
 import dev.kcl.fanout.FanOut;
-import java.util.Locale;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
@@ -56,18 +56,28 @@ public final class ConsumerApp {
                 .processorFactory(shardId -> new OrderProcessor())
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("SIGTERM: handing shards over...");
-            boolean clean = worker.shutdown(Duration.ofSeconds(25)); // inside ECS's and Kubernetes' 30 s grace
-            System.out.println(clean ? "handed every shard over" : "not every shard was handed over in time");
-            kinesis.close();
-            dynamo.close();
-            cloudWatch.close();
-            stopped.countDown();
-        }, "kcl-sample-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("SIGTERM: handing shards over...");
+                            boolean clean =
+                                    worker.shutdown(Duration.ofSeconds(25)); // inside ECS's and Kubernetes' 30 s grace
+                            System.out.println(
+                                    clean ? "handed every shard over" : "not every shard was handed over in time");
+                            kinesis.close();
+                            dynamo.close();
+                            cloudWatch.close();
+                            stopped.countDown();
+                        },
+                        "kcl-sample-shutdown"));
         worker.start();
-        System.out.printf(Locale.ROOT, "consuming %s as %s (worker %s, %s); stop with SIGTERM or Ctrl-C%n", config.stream().get(),
-                config.application(), worker.workerId(), config.fanOut() ? "fan-out" : "polling");
+        System.out.printf(
+                Locale.ROOT,
+                "consuming %s as %s (worker %s, %s); stop with SIGTERM or Ctrl-C%n",
+                config.stream().get(),
+                config.application(),
+                worker.workerId(),
+                config.fanOut() ? "fan-out" : "polling");
         stopped.await();
     }
 }

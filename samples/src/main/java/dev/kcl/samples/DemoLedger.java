@@ -29,14 +29,17 @@ final class DemoLedger implements RecordProcessorFactory {
             public void processRecords(ProcessRecordsInput input) {
                 List<KinesisRecord> records = input.records();
                 for (KinesisRecord record : records) {
-                    Checkpoint.After position = Checkpoint.After.of(record.sequenceNumber(), record.subSequenceNumber());
+                    Checkpoint.After position =
+                            Checkpoint.After.of(record.sequenceNumber(), record.subSequenceNumber());
                     Checkpoint.After previous = lastByShard.put(shardId, position);
                     if (previous != null && position.compareTo(previous) <= 0) {
                         orderViolations.incrementAndGet();
                     }
                     if (!delivered.add(record.dataAsString())) {
-                        duplicateExamples.putIfAbsent(record.dataAsString(), shardId + " " + record.sequenceNumber()
-                                + "/" + record.subSequenceNumber() + " after " + previous);
+                        duplicateExamples.putIfAbsent(
+                                record.dataAsString(),
+                                shardId + " " + record.sequenceNumber() + "/" + record.subSequenceNumber() + " after "
+                                        + previous);
                     }
                 }
                 deliveries.addAndGet(records.size());

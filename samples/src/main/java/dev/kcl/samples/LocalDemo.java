@@ -11,12 +11,12 @@ import dev.kcl.testkit.EmbeddedStack;
 import dev.kcl.testkit.KplAggregator;
 import dev.kcl.testkit.LocalKinesis;
 import dev.kcl.testkit.StreamAdmin;
-import java.util.Locale;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,12 +53,19 @@ final class LocalDemo {
 
     static Summary run(AppConfig config, PrintStream out) throws InterruptedException {
         out.println("kcl sample: starting a local Kinesis and DynamoDB (no AWS account, no Docker)...");
-        try (EmbeddedStack stack = EmbeddedStack.start(LocalKinesis.builder().reshardDuration(Duration.ofMillis(200)))) {
+        try (EmbeddedStack stack =
+                EmbeddedStack.start(LocalKinesis.builder().reshardDuration(Duration.ofMillis(200)))) {
             KinesisAsyncClient kinesis = config.fanOut() ? stack.kinesis() : stack.kinesisHttp1();
             StreamAdmin admin = StreamAdmin.of(kinesis);
             admin.create(STREAM, SHARDS);
-            out.printf(Locale.ROOT, "stream '%s' with %d shards; two workers, %s; %d orders/s for %d s%n", STREAM, SHARDS,
-                    config.fanOut() ? "enhanced fan-out (HTTP/2)" : "polling", config.demoRate(), config.demoSeconds());
+            out.printf(
+                    Locale.ROOT,
+                    "stream '%s' with %d shards; two workers, %s; %d orders/s for %d s%n",
+                    STREAM,
+                    SHARDS,
+                    config.fanOut() ? "enhanced fan-out (HTTP/2)" : "polling",
+                    config.demoRate(),
+                    config.demoSeconds());
             DemoLedger ledger = new DemoLedger();
             try (Worker a = worker(config, stack, kinesis, "worker-a", ledger);
                     Worker b = worker(config, stack, kinesis, "worker-b", ledger)) {
@@ -74,9 +81,19 @@ final class LocalDemo {
                     Thread.sleep(1000);
                     long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
                     int delivered = ledger.delivered.size();
-                    out.printf(Locale.ROOT, "[%3ds] produced %6d  delivered %6d  %5d/s | lag %s | %s: %s  %s: %s%s%n", seconds,
-                            produced.get(), delivered, delivered - lastDelivered, lag(ledger), a.workerId(),
-                            shortIds(a.shardIds()), b.workerId(), shortIds(b.shardIds()), event.getAndSet(""));
+                    out.printf(
+                            Locale.ROOT,
+                            "[%3ds] produced %6d  delivered %6d  %5d/s | lag %s | %s: %s  %s: %s%s%n",
+                            seconds,
+                            produced.get(),
+                            delivered,
+                            delivered - lastDelivered,
+                            lag(ledger),
+                            a.workerId(),
+                            shortIds(a.shardIds()),
+                            b.workerId(),
+                            shortIds(b.shardIds()),
+                            event.getAndSet(""));
                     lastDelivered = delivered;
                     if (!producer.isAlive() && seconds > config.demoSeconds() + 60) {
                         out.println("giving up waiting for the last records");
@@ -87,25 +104,34 @@ final class LocalDemo {
                 out.println("shutting down both workers (each hands its shards over before it stops)...");
                 a.shutdown(Duration.ofSeconds(20));
                 b.shutdown(Duration.ofSeconds(20));
-                Summary summary = new Summary(produced.get(), ledger.delivered.size(), ledger.deliveries.get(),
-                        ledger.orderViolations.get());
-                out.printf(Locale.ROOT, "summary: produced %d, delivered %d, lost %d, duplicates %d, order violations %d: %s%n",
-                        summary.produced(), summary.delivered(), summary.lost(), summary.duplicates(),
-                        summary.orderViolations(), summary.ok() ? "OK" : "FAILED");
+                Summary summary = new Summary(
+                        produced.get(), ledger.delivered.size(), ledger.deliveries.get(), ledger.orderViolations.get());
+                out.printf(
+                        Locale.ROOT,
+                        "summary: produced %d, delivered %d, lost %d, duplicates %d, order violations %d: %s%n",
+                        summary.produced(),
+                        summary.delivered(),
+                        summary.lost(),
+                        summary.duplicates(),
+                        summary.orderViolations(),
+                        summary.ok() ? "OK" : "FAILED");
                 if (!ledger.duplicateExamples.isEmpty()) {
                     out.println("delivered again (uncheckpointed tails after a move): "
-                            + ledger.duplicateExamples.entrySet().stream().limit(5).toList());
+                            + ledger.duplicateExamples.entrySet().stream()
+                                    .limit(5)
+                                    .toList());
                 }
                 return summary;
             }
         }
     }
 
-    private static Worker worker(AppConfig config, EmbeddedStack stack, KinesisAsyncClient kinesis, String id,
-            DemoLedger ledger) {
+    private static Worker worker(
+            AppConfig config, EmbeddedStack stack, KinesisAsyncClient kinesis, String id, DemoLedger ledger) {
         Retrieval retrieval = config.fanOut()
                 ? FanOut.retrieval(FanOutConfig.builder(config.consumerName())
-                        .shardCheckInterval(Duration.ofSeconds(2)).build())
+                        .shardCheckInterval(Duration.ofSeconds(2))
+                        .build())
                 : Retrieval.polling();
         return Worker.builder()
                 .applicationName(config.application())
@@ -121,18 +147,20 @@ final class LocalDemo {
     }
 
     /** Writes orders at the configured rate; one entry in five is a KPL-aggregated record of five orders. */
-    private static void produce(StreamAdmin admin, AppConfig config, AtomicInteger produced,
-            AtomicReference<String> event) {
+    private static void produce(
+            StreamAdmin admin, AppConfig config, AtomicInteger produced, AtomicReference<String> event) {
         int perTick = Math.max(1, config.demoRate() / 10);
         long ticks = config.demoSeconds() * 10L;
         int next = 0;
         for (long tick = 0; tick < ticks; tick++) {
             long tickStart = System.nanoTime();
             if (tick == ticks / 3) {
-                Thread split = new Thread(() -> {
-                    admin.split(STREAM, "shardId-000000000000");
-                    event.set("  << split shardId-000000000000");
-                }, "split");
+                Thread split = new Thread(
+                        () -> {
+                            admin.split(STREAM, "shardId-000000000000");
+                            event.set("  << split shardId-000000000000");
+                        },
+                        "split");
                 split.start();
             }
             List<PutRecordsRequestEntry> entries = new ArrayList<>();
@@ -167,16 +195,25 @@ final class LocalDemo {
     }
 
     private static PutRecordsRequestEntry entry(String key, byte[] data) {
-        return PutRecordsRequestEntry.builder().partitionKey(key).data(SdkBytes.fromByteArray(data)).build();
+        return PutRecordsRequestEntry.builder()
+                .partitionKey(key)
+                .data(SdkBytes.fromByteArray(data))
+                .build();
     }
 
     private static String lag(DemoLedger ledger) {
         Map<String, Long> lag = new TreeMap<>();
         ledger.lagByShard.forEach((shard, millis) -> lag.put(shard.replace("shardId-0000000000", "#"), millis));
-        return lag.isEmpty() ? "-" : lag.toString().replace("{", "").replace("}", "").replace("=", ":") + " ms";
+        return lag.isEmpty()
+                ? "-"
+                : lag.toString().replace("{", "").replace("}", "").replace("=", ":") + " ms";
     }
 
     private static String shortIds(List<String> shardIds) {
-        return shardIds.stream().sorted().map(s -> s.replace("shardId-0000000000", "#")).toList().toString();
+        return shardIds.stream()
+                .sorted()
+                .map(s -> s.replace("shardId-0000000000", "#"))
+                .toList()
+                .toString();
     }
 }

@@ -15,8 +15,14 @@ class ConsumerAppIT {
     static String run(boolean fanOut, LocalDemo.Summary[] summary) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        AppConfig config = new AppConfig(Optional.empty(), fanOut ? "sample-fanout" : "sample", fanOut,
-                "sample-consumer", InitialPosition.trimHorizon(), 6, 200);
+        AppConfig config = new AppConfig(
+                Optional.empty(),
+                fanOut ? "sample-fanout" : "sample",
+                fanOut,
+                "sample-consumer",
+                InitialPosition.trimHorizon(),
+                6,
+                200);
         summary[0] = LocalDemo.run(config, out);
         String output = bytes.toString(StandardCharsets.UTF_8);
         System.out.println(output);
@@ -33,7 +39,12 @@ class ConsumerAppIT {
         assertThat(summary[0].lost()).isZero();
         assertThat(summary[0].orderViolations()).isZero();
         assertThat(summary[0].duplicates()).isZero();
-        assertThat(output).contains("two workers, polling", "<< split shardId-000000000000", "worker-a:", "worker-b:",
-                "lost 0, duplicates 0, order violations 0: OK");
+        assertThat(output)
+                .contains(
+                        "two workers, polling",
+                        "<< split shardId-000000000000",
+                        "worker-a:",
+                        "worker-b:",
+                        "lost 0, duplicates 0, order violations 0: OK");
     }
 }

@@ -15,7 +15,10 @@ class FanOutConsumerAppIT {
 
         assertThat(summary[0].ok()).isTrue();
         assertThat(summary[0].duplicates()).isZero();
-        assertThat(output).contains("enhanced fan-out (HTTP/2)", "<< split shardId-000000000000",
-                "lost 0, duplicates 0, order violations 0: OK");
+        assertThat(output)
+                .contains(
+                        "enhanced fan-out (HTTP/2)",
+                        "<< split shardId-000000000000",
+                        "lost 0, duplicates 0, order violations 0: OK");
     }
 }

@@ -14,7 +14,8 @@ class OrderProcessorTest {
     @Test
     void countsOrdersPerCustomerAndCheckpointsEachBatch() {
         OrderProcessor processor = new OrderProcessor();
-        ProcessorHarness harness = ProcessorHarness.of(processor, "shardId-000000000000").initialize();
+        ProcessorHarness harness =
+                ProcessorHarness.of(processor, "shardId-000000000000").initialize();
 
         var first = java.util.List.of(records.record("alice", "order-1"), records.record("bob", "order-2"));
         var second = java.util.List.of(records.record("alice", "order-3"));

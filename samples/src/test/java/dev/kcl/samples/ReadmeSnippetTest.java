@@ -15,8 +15,8 @@ class ReadmeSnippetTest {
     void theReadmeShowsTheSampleProcessorAsItIs() throws IOException {
         Path module = Path.of("").toAbsolutePath();
         String readme = Files.readString(module.resolveSibling("README.md"), StandardCharsets.UTF_8);
-        String source = Files.readString(module.resolve("src/main/java/dev/kcl/samples/OrderProcessor.java"),
-                StandardCharsets.UTF_8);
+        String source = Files.readString(
+                module.resolve("src/main/java/dev/kcl/samples/OrderProcessor.java"), StandardCharsets.UTF_8);
         String body = source.substring(source.indexOf("/** Counts orders")).strip();
 
         assertThat(readme).contains(body);

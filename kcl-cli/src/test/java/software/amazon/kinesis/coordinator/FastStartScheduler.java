@@ -17,16 +17,27 @@ import software.amazon.kinesis.retrieval.RetrievalConfig;
  * empty, which is what the wait ends in for a lone worker.
  */
 public class FastStartScheduler extends Scheduler {
-    public FastStartScheduler(CheckpointConfig checkpointConfig, CoordinatorConfig coordinatorConfig,
-            LeaseManagementConfig leaseManagementConfig, LifecycleConfig lifecycleConfig, MetricsConfig metricsConfig,
-            ProcessorConfig processorConfig, RetrievalConfig retrievalConfig) {
-        super(checkpointConfig, coordinatorConfig, leaseManagementConfig, lifecycleConfig, metricsConfig,
-                processorConfig, retrievalConfig);
+    public FastStartScheduler(
+            CheckpointConfig checkpointConfig,
+            CoordinatorConfig coordinatorConfig,
+            LeaseManagementConfig leaseManagementConfig,
+            LifecycleConfig lifecycleConfig,
+            MetricsConfig metricsConfig,
+            ProcessorConfig processorConfig,
+            RetrievalConfig retrievalConfig) {
+        super(
+                checkpointConfig,
+                coordinatorConfig,
+                leaseManagementConfig,
+                lifecycleConfig,
+                metricsConfig,
+                processorConfig,
+                retrievalConfig);
     }
 
     @Override
-    boolean shouldInitiateLeaseSync() throws DependencyException, ProvisionedThroughputException,
-            InvalidStateException {
+    boolean shouldInitiateLeaseSync()
+            throws DependencyException, ProvisionedThroughputException, InvalidStateException {
         return leaseRefresher().isLeaseTableEmpty();
     }
 }

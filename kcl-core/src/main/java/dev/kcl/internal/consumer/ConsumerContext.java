@@ -9,11 +9,11 @@ import dev.kcl.leases.LeaseTable;
 import dev.kcl.spi.RecordSourceFactory;
 import dev.kcl.time.Backoff;
 import dev.kcl.time.Sleeper;
+import dev.kcl.time.TaskScheduler;
+import dev.kcl.time.Ticker;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import dev.kcl.time.TaskScheduler;
-import dev.kcl.time.Ticker;
 
 /** What every shard consumer of a worker shares. */
 public record ConsumerContext(

@@ -68,8 +68,7 @@ public final class ConsumerRegistry implements LeaseListener {
 
     /** Completes when every current consumer has finished. */
     public CompletableFuture<Void> allTerminated() {
-        return CompletableFuture.allOf(consumers.values().stream()
-                .map(ShardConsumer::terminated)
-                .toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(
+                consumers.values().stream().map(ShardConsumer::terminated).toArray(CompletableFuture[]::new));
     }
 }

@@ -3,6 +3,7 @@ package dev.kcl.internal.consumer;
 import dev.kcl.leases.Lease;
 import dev.kcl.leases.LeaseTable;
 import dev.kcl.leases.LeaseTableException;
+import dev.kcl.time.TaskScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import dev.kcl.time.TaskScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -72,6 +72,7 @@ public final class ShardConsumer {
     private RecordProcessor processor;
     /** With parallelism above 1: one processor per lane (the first is {@link #processor}). */
     private List<RecordProcessor> lanes = List.of();
+
     private ShardCheckpointer checkpointer;
     private RecordSource source;
     private Checkpoint.After skipThrough;
@@ -135,8 +136,7 @@ public final class ShardConsumer {
             shutDown();
             return;
         }
-        context.parents().await(shardId, lease.parentShardIds())
-                .thenRun(() -> serial.execute(this::initialize));
+        context.parents().await(shardId, lease.parentShardIds()).thenRun(() -> serial.execute(this::initialize));
     }
 
     private void initialize() {
@@ -157,8 +157,13 @@ public final class ShardConsumer {
                 all.add(context.processors().create(shardId));
             }
             lanes = List.copyOf(all);
-            checkpointer = new ShardCheckpointer(shardId, start, CheckpointStore.of(context.coordinator(), lease.counter()),
-                    context.checkpointBackoff(), context.sleeper(), new CheckpointObserver() {
+            checkpointer = new ShardCheckpointer(
+                    shardId,
+                    start,
+                    CheckpointStore.of(context.coordinator(), lease.counter()),
+                    context.checkpointBackoff(),
+                    context.sleeper(),
+                    new CheckpointObserver() {
                         @Override
                         public void written(String shard) {
                             context.metrics().count(shard, MetricNames.CHECKPOINT_SUCCESS, 1);
@@ -177,8 +182,12 @@ public final class ShardConsumer {
         } catch (RuntimeException e) {
             initializeFailures++;
             Duration delay = context.failurePolicy().backoff().delay(initializeFailures);
-            log.warn("{} initialize failed (attempt {}), retrying in {} ms", shardId, initializeFailures,
-                    delay.toMillis(), e);
+            log.warn(
+                    "{} initialize failed (attempt {}), retrying in {} ms",
+                    shardId,
+                    initializeFailures,
+                    delay.toMillis(),
+                    e);
             later(delay, this::initialize);
             return;
         }
@@ -270,7 +279,8 @@ public final class ShardConsumer {
             byLane.add(new ArrayList<>());
         }
         for (int i : tracker.unfinishedIndices()) {
-            byLane.get(Math.floorMod(records.get(i).partitionKey().hashCode(), lanes.size())).add(i);
+            byLane.get(Math.floorMod(records.get(i).partitionKey().hashCode(), lanes.size()))
+                    .add(i);
         }
         List<KinesisRecord> attempted = tracker.unfinished();
         long started = context.ticker().nanos();
@@ -282,19 +292,25 @@ public final class ShardConsumer {
             }
             RecordProcessor laneProcessor = lanes.get(lane);
             running.add(CompletableFuture.supplyAsync(
-                    () -> runLane(laneProcessor, records, indices, tracker, batch.millisBehindLatest()), context.pool()));
+                    () -> runLane(laneProcessor, records, indices, tracker, batch.millisBehindLatest()),
+                    context.pool()));
         }
-        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> serial.execute(
-                () -> afterLanes(records, attempted, tracker, batch, attempt, running, started)));
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+                .whenComplete((v, error) -> serial.execute(
+                        () -> afterLanes(records, attempted, tracker, batch, attempt, running, started)));
     }
 
     /** One lane's call; returns its failure, if any, having marked what it finished. */
-    private RuntimeException runLane(RecordProcessor laneProcessor, List<KinesisRecord> records, List<Integer> indices,
-            WatermarkTracker tracker, long millisBehind) {
+    private RuntimeException runLane(
+            RecordProcessor laneProcessor,
+            List<KinesisRecord> records,
+            List<Integer> indices,
+            WatermarkTracker tracker,
+            long millisBehind) {
         List<KinesisRecord> laneRecords = indices.stream().map(records::get).toList();
         try {
-            laneProcessor.processRecords(new ProcessRecordsInput(laneRecords,
-                    new LaneCheckpointer(shardId, records, indices, tracker), millisBehind));
+            laneProcessor.processRecords(new ProcessRecordsInput(
+                    laneRecords, new LaneCheckpointer(shardId, records, indices, tracker), millisBehind));
             indices.forEach(tracker::complete);
             return null;
         } catch (RecordFailedException e) {
@@ -312,8 +328,14 @@ public final class ShardConsumer {
         }
     }
 
-    private void afterLanes(List<KinesisRecord> records, List<KinesisRecord> attempted, WatermarkTracker tracker,
-            RecordBatch batch, int attempt, List<CompletableFuture<RuntimeException>> lanesRun, long started) {
+    private void afterLanes(
+            List<KinesisRecord> records,
+            List<KinesisRecord> attempted,
+            WatermarkTracker tracker,
+            RecordBatch batch,
+            int attempt,
+            List<CompletableFuture<RuntimeException>> lanesRun,
+            long started) {
         if (state != ConsumerState.PROCESSING) {
             return;
         }
@@ -326,19 +348,34 @@ public final class ShardConsumer {
             afterDelivery(batch);
             return;
         }
-        RuntimeException failure = lanesRun.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull)
-                .findFirst().orElseGet(() -> new IllegalStateException("a lane did not finish"));
+        RuntimeException failure = lanesRun.stream()
+                .map(CompletableFuture::join)
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElseGet(() -> new IllegalStateException("a lane did not finish"));
         ProcessorFailurePolicy policy = context.failurePolicy();
         context.metrics().count(shardId, MetricNames.PROCESSOR_FAILURES, 1);
-        if (policy.isExhausted(attempt) || policy.maxRecordAge().isPresent() && unfinished.get(0)
-                .approximateArrivalTimestamp().isBefore(context.clock().instant().minus(policy.maxRecordAge().get()))) {
+        if (policy.isExhausted(attempt)
+                || policy.maxRecordAge().isPresent()
+                        && unfinished
+                                .get(0)
+                                .approximateArrivalTimestamp()
+                                .isBefore(context.clock()
+                                        .instant()
+                                        .minus(policy.maxRecordAge().get()))) {
             segments.clear();
             giveUp(new Segment(unfinished, attempt), failure, attempt + " failed attempts", batch);
             return;
         }
         Duration delay = policy.backoff().delay(attempt);
-        log.warn("{} {} of {} records failed in their lanes (attempt {}); delivering them again in {} ms: {}", shardId,
-                unfinished.size(), records.size(), attempt, delay.toMillis(), failure.toString());
+        log.warn(
+                "{} {} of {} records failed in their lanes (attempt {}); delivering them again in {} ms: {}",
+                shardId,
+                unfinished.size(),
+                records.size(),
+                attempt,
+                delay.toMillis(),
+                failure.toString());
         later(delay, () -> runLanes(records, tracker, batch, attempt + 1));
     }
 
@@ -381,7 +418,9 @@ public final class ShardConsumer {
         }
         Checkpoint.After done = Checkpoint.After.of(committed.sequenceNumber(), committed.subSequenceNumber());
         return records.stream()
-                .filter(r -> Checkpoint.After.of(r.sequenceNumber(), r.subSequenceNumber()).compareTo(done) > 0)
+                .filter(r -> Checkpoint.After.of(r.sequenceNumber(), r.subSequenceNumber())
+                                .compareTo(done)
+                        > 0)
                 .toList();
     }
 
@@ -425,8 +464,10 @@ public final class ShardConsumer {
                 checkpointQuietly(records.get(at - 1)); // the records before the failed one are done
                 recordSuccess(records.subList(0, at), started);
             }
-            onSegmentFailure(new Segment(records.subList(at, records.size()), segment.failures() + 1),
-                    e.getCause() instanceof RuntimeException cause ? cause : e, batch);
+            onSegmentFailure(
+                    new Segment(records.subList(at, records.size()), segment.failures() + 1),
+                    e.getCause() instanceof RuntimeException cause ? cause : e,
+                    batch);
             return;
         } catch (RuntimeException e) {
             onSegmentFailure(new Segment(records, segment.failures() + 1), e, batch);
@@ -438,7 +479,10 @@ public final class ShardConsumer {
 
     private void recordSuccess(List<KinesisRecord> records, long startedNanos) {
         Metrics metrics = context.metrics();
-        metrics.shard(shardId, MetricNames.PROCESSING_LATENCY, MetricUnit.MILLISECONDS,
+        metrics.shard(
+                shardId,
+                MetricNames.PROCESSING_LATENCY,
+                MetricUnit.MILLISECONDS,
                 (context.ticker().nanos() - startedNanos) / 1_000_000.0);
         metrics.count(shardId, MetricNames.RECORDS_PROCESSED, records.size());
         long bytes = 0;
@@ -476,8 +520,12 @@ public final class ShardConsumer {
         context.metrics().count(shardId, MetricNames.PROCESSOR_FAILURES, 1);
         List<KinesisRecord> records = segment.records();
         String range = range(records);
-        boolean tooOld = policy.maxRecordAge().isPresent() && records.get(0).approximateArrivalTimestamp()
-                .isBefore(context.clock().instant().minus(policy.maxRecordAge().get()));
+        boolean tooOld = policy.maxRecordAge().isPresent()
+                && records.get(0)
+                        .approximateArrivalTimestamp()
+                        .isBefore(context.clock()
+                                .instant()
+                                .minus(policy.maxRecordAge().get()));
         if (policy.bisectOnFailure() && records.size() > 1 && !tooOld) {
             int half = records.size() / 2;
             log.warn("{} processRecords failed for records {}; delivering each half on its own", shardId, range);
@@ -487,15 +535,21 @@ public final class ShardConsumer {
             return;
         }
         if (tooOld || policy.isExhausted(segment.failures())) {
-            String why = tooOld ? "finding records older than " + policy.maxRecordAge().get()
+            String why = tooOld
+                    ? "finding records older than " + policy.maxRecordAge().get()
                     : segment.failures() + " failed attempts";
             giveUp(segment, e, why, batch);
             return;
         }
         Duration delay = policy.backoff().delay(segment.failures());
         if (segment.failures() == 1 || segment.failures() % 10 == 0) {
-            log.warn("{} processRecords failed for records {} (attempt {}); delivering them again in {} ms",
-                    shardId, range, segment.failures(), delay.toMillis(), e);
+            log.warn(
+                    "{} processRecords failed for records {} (attempt {}); delivering them again in {} ms",
+                    shardId,
+                    range,
+                    segment.failures(),
+                    delay.toMillis(),
+                    e);
         }
         segments.addFirst(segment);
         later(delay, () -> nextSegment(batch));
@@ -508,33 +562,55 @@ public final class ShardConsumer {
         switch (policy.exhausted()) {
             case DEAD_LETTER -> {
                 List<DeadLetter> letters = records.stream()
-                        .map(r -> new DeadLetter(context.streamName(), shardId, r, segment.failures(),
-                                e.getClass().getSimpleName() + ": " + e.getMessage(), context.clock().instant()))
+                        .map(r -> new DeadLetter(
+                                context.streamName(),
+                                shardId,
+                                r,
+                                segment.failures(),
+                                e.getClass().getSimpleName() + ": " + e.getMessage(),
+                                context.clock().instant()))
                         .toList();
                 try {
                     policy.deadLetters().orElseThrow().send(letters);
                 } catch (RuntimeException sendFailure) {
-                    log.warn("{} could not send records {} to the dead-letter destination; trying again: {}", shardId,
-                            range, sendFailure.toString());
-                    later(policy.backoff().delay(Math.min(Math.max(segment.failures(), 1), 10)),
+                    log.warn(
+                            "{} could not send records {} to the dead-letter destination; trying again: {}",
+                            shardId,
+                            range,
+                            sendFailure.toString());
+                    later(
+                            policy.backoff().delay(Math.min(Math.max(segment.failures(), 1), 10)),
                             () -> giveUp(segment, e, why, batch));
                     return;
                 }
-                log.error("{} gave up on records {} after {}: sent to the dead-letter destination", shardId, range,
-                        why, e);
+                log.error(
+                        "{} gave up on records {} after {}: sent to the dead-letter destination",
+                        shardId,
+                        range,
+                        why,
+                        e);
                 context.metrics().count(shardId, MetricNames.RECORDS_DEAD_LETTERED, records.size());
                 checkpointQuietly(records.get(records.size() - 1)); // they are dealt with: never again
                 nextSegment(batch);
             }
             case SKIP_BATCH -> {
-                log.error("{} gave up on records {} after {}: skipping them, as the failure policy says", shardId,
-                        range, why, e);
+                log.error(
+                        "{} gave up on records {} after {}: skipping them, as the failure policy says",
+                        shardId,
+                        range,
+                        why,
+                        e);
                 context.metrics().count(shardId, MetricNames.RECORDS_SKIPPED, records.size());
                 nextSegment(batch);
             }
             default -> {
-                log.error("{} gave up on records {} after {}: the shard is stopped until this worker shuts down or "
-                        + "hands it over", shardId, range, why, e);
+                log.error(
+                        "{} gave up on records {} after {}: the shard is stopped until this worker shuts down or "
+                                + "hands it over",
+                        shardId,
+                        range,
+                        why,
+                        e);
                 stopped = true;
             }
         }
@@ -547,7 +623,8 @@ public final class ShardConsumer {
     }
 
     private static String position(KinesisRecord record) {
-        return record.subSequenceNumber() == 0 ? record.sequenceNumber()
+        return record.subSequenceNumber() == 0
+                ? record.sequenceNumber()
                 : record.sequenceNumber() + "/" + record.subSequenceNumber();
     }
 
@@ -592,15 +669,19 @@ public final class ShardConsumer {
                 if (context.table().create(childLease)) {
                     log.info("{} created the lease of child {}", shardId, child.shardId());
                 } else {
-                    context.table().get(child.shardId())
+                    context.table()
+                            .get(child.shardId())
                             .filter(existing -> existing.owner().isEmpty())
                             .ifPresent(existing -> context.table().assign(existing, me));
                 }
             }
             Set<String> ids = children.stream().map(ChildShard::shardId).collect(Collectors.toSet());
             if (!ids.isEmpty()) {
-                LeaseWrite write = context.coordinator().updateProgress(shardId, lease.counter(),
-                        l -> l.toBuilder().childShardIds(ids).build());
+                LeaseWrite write = context.coordinator()
+                        .updateProgress(
+                                shardId,
+                                lease.counter(),
+                                l -> l.toBuilder().childShardIds(ids).build());
                 if (!write.applied()) {
                     lostSignal = true;
                     react();
@@ -610,8 +691,12 @@ public final class ShardConsumer {
             return true;
         } catch (LeaseTableException e) {
             Duration delay = context.checkpointBackoff().delay(Math.min(attempt, 10));
-            log.warn("{} could not create the child leases {} yet (attempt {}): {}", shardId,
-                    children.stream().map(ChildShard::shardId).toList(), attempt, e.getMessage());
+            log.warn(
+                    "{} could not create the child leases {} yet (attempt {}): {}",
+                    shardId,
+                    children.stream().map(ChildShard::shardId).toList(),
+                    attempt,
+                    e.getMessage());
             later(delay, () -> endShard(children, attempt + 1));
             return false;
         }
@@ -648,8 +733,11 @@ public final class ShardConsumer {
         }
         Duration delay = context.failurePolicy().backoff().delay(attempt);
         context.metrics().count(shardId, MetricNames.SHARD_END_NOT_CHECKPOINTED, 1);
-        log.error("{} has ended but shardEnded did not checkpoint SHARD_END (call input.checkpointer().checkpoint()); "
-                + "its children cannot start. Calling shardEnded again in {} ms", shardId, delay.toMillis());
+        log.error(
+                "{} has ended but shardEnded did not checkpoint SHARD_END (call input.checkpointer().checkpoint()); "
+                        + "its children cannot start. Calling shardEnded again in {} ms",
+                shardId,
+                delay.toMillis());
         later(delay, () -> callShardEnded(attempt + 1));
     }
 
@@ -679,8 +767,8 @@ public final class ShardConsumer {
                     transitionTo(ConsumerState.SHUTDOWN_REQUESTED);
                     for (RecordProcessor lane : lanes) {
                         try {
-                            lane.shutdownRequested(new ShutdownRequestedInput(lanes.size() > 1
-                                    ? LaneCheckpointer.finishedOnly(shardId) : checkpointer));
+                            lane.shutdownRequested(new ShutdownRequestedInput(
+                                    lanes.size() > 1 ? LaneCheckpointer.finishedOnly(shardId) : checkpointer));
                         } catch (RuntimeException e) {
                             log.warn("{} shutdownRequested threw", shardId, e);
                         }

@@ -67,7 +67,8 @@ public final class ShardSync {
             case Checkpoint.LATEST -> ShardDirectory.Filter.AT_LATEST;
             default -> ShardDirectory.Filter.AT_TIMESTAMP;
         };
-        List<ShardInfo> shards = directory.listShards(filter, initialPosition.timestamp().orElse(Instant.EPOCH));
+        List<ShardInfo> shards =
+                directory.listShards(filter, initialPosition.timestamp().orElse(Instant.EPOCH));
         int created = 0;
         for (ShardInfo shard : shards) {
             if (table.create(leaseFor(shard, StoredCheckpoint.of(initialPosition.sentinel())))) {
@@ -95,9 +96,8 @@ public final class ShardSync {
             if (leased.contains(shard.shardId()) || hasLeasedDescendant(shard.shardId(), children, leased)) {
                 continue;
             }
-            boolean parentsReady = shard.parentShardIds().stream()
-                    .filter(byId::containsKey)
-                    .allMatch(leased::contains);
+            boolean parentsReady =
+                    shard.parentShardIds().stream().filter(byId::containsKey).allMatch(leased::contains);
             if (parentsReady && table.create(leaseFor(shard, StoredCheckpoint.of(Checkpoint.TRIM_HORIZON)))) {
                 log.info("{} has a lease now (parents {})", shard.shardId(), shard.parentShardIds());
                 leased.add(shard.shardId());
@@ -132,10 +132,13 @@ public final class ShardSync {
             }
             boolean childrenStarted = lease.childShardIds().stream().allMatch(child -> {
                 Lease childLease = byKey.get(child);
-                return childLease != null && childLease.checkpoint().map(ShardSync::hasMoved).orElse(false);
+                return childLease != null
+                        && childLease.checkpoint().map(ShardSync::hasMoved).orElse(false);
             });
             if (childrenStarted && table.delete(lease)) {
-                log.info("{} deleted: finished, and its children {} have started", lease.leaseKey(),
+                log.info(
+                        "{} deleted: finished, and its children {} have started",
+                        lease.leaseKey(),
                         lease.childShardIds());
             }
         }

@@ -75,8 +75,11 @@ public final class Deaggregator {
             } catch (MalformedAggregateException e) {
                 malformed.incrementAndGet();
                 bad++;
-                log.warn("{} record {} looks KPL-aggregated but {}: delivering it as one plain record", shardId,
-                        record.sequenceNumber(), e.getMessage());
+                log.warn(
+                        "{} record {} looks KPL-aggregated but {}: delivering it as one plain record",
+                        shardId,
+                        record.sequenceNumber(),
+                        e.getMessage());
                 out.add(record);
             }
         }
@@ -134,8 +137,9 @@ public final class Deaggregator {
         }
     }
 
-    private static KinesisRecord userRecord(KinesisRecord parent, int index, ByteBuffer entry, List<String> partitionKeys,
-            List<String> hashKeys) throws IOException, MalformedAggregateException {
+    private static KinesisRecord userRecord(
+            KinesisRecord parent, int index, ByteBuffer entry, List<String> partitionKeys, List<String> hashKeys)
+            throws IOException, MalformedAggregateException {
         long partitionKeyIndex = -1;
         long hashKeyIndex = -1;
         ByteBuffer data = null;
@@ -154,12 +158,19 @@ public final class Deaggregator {
         Optional<String> hashKey = Optional.empty();
         if (hashKeyIndex >= 0) {
             if (hashKeyIndex >= hashKeys.size()) {
-                throw new MalformedAggregateException("record " + index + " has an explicit hash key index out of range");
+                throw new MalformedAggregateException(
+                        "record " + index + " has an explicit hash key index out of range");
             }
             hashKey = Optional.of(hashKeys.get((int) hashKeyIndex));
         }
-        return new KinesisRecord(partitionKeys.get((int) partitionKeyIndex), parent.sequenceNumber(), index,
-                parent.approximateArrivalTimestamp(), data, hashKey, true);
+        return new KinesisRecord(
+                partitionKeys.get((int) partitionKeyIndex),
+                parent.sequenceNumber(),
+                index,
+                parent.approximateArrivalTimestamp(),
+                data,
+                hashKey,
+                true);
     }
 
     private static ByteBuffer md5(ByteBuffer body) {

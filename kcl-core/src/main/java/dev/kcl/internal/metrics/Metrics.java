@@ -1,12 +1,12 @@
 package dev.kcl.internal.metrics;
 
-import dev.kcl.time.WallClock;
 import dev.kcl.metrics.Metric;
 import dev.kcl.metrics.MetricNames;
 import dev.kcl.metrics.MetricUnit;
 import dev.kcl.metrics.MetricsLevel;
 import dev.kcl.metrics.MetricsSink;
 import dev.kcl.spi.RetrievalMetrics;
+import dev.kcl.time.WallClock;
 import java.time.InstantSource;
 import java.util.Map;
 
@@ -57,8 +57,14 @@ public final class Metrics implements RetrievalMetrics {
         }
         sink.record(new Metric(name, unit, value, application, clock.instant()));
         if (level == MetricsLevel.DETAILED) {
-            sink.record(new Metric(name, unit, value,
-                    Map.of(MetricNames.APPLICATION, application.get(MetricNames.APPLICATION), MetricNames.SHARD,
+            sink.record(new Metric(
+                    name,
+                    unit,
+                    value,
+                    Map.of(
+                            MetricNames.APPLICATION,
+                            application.get(MetricNames.APPLICATION),
+                            MetricNames.SHARD,
                             shardId),
                     clock.instant()));
         }

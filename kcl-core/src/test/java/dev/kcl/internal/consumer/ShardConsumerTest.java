@@ -86,7 +86,8 @@ class ShardConsumerTest {
 
         @Override
         public void processRecords(ProcessRecordsInput input) {
-            List<String> data = input.records().stream().map(KinesisRecord::dataAsString).toList();
+            List<String> data =
+                    input.records().stream().map(KinesisRecord::dataAsString).toList();
             calls.add("process " + data);
             if (failuresLeft.getAndDecrement() > 0 || failWhen.test(data)) {
                 throw new IllegalStateException("poison");
@@ -120,25 +121,46 @@ class ShardConsumerTest {
     private ShardConsumer consumer(StoredCheckpoint start, ProcessorFailurePolicy policy) {
         Lease lease = Lease.builder(SHARD).checkpoint(start).build();
         table.create(lease);
-        coordinator = new LeaseCoordinator("w", table, table, LeaseConfig.defaults(), new LeaseListener() {
-            @Override
-            public void leaseGained(Lease l) {}
+        coordinator = new LeaseCoordinator(
+                "w",
+                table,
+                table,
+                LeaseConfig.defaults(),
+                new LeaseListener() {
+                    @Override
+                    public void leaseGained(Lease l) {}
 
-            @Override
-            public void leaseLost(String leaseKey, String reason) {}
+                    @Override
+                    public void leaseLost(String leaseKey, String reason) {}
 
-            @Override
-            public void handoffRequested(Lease l) {}
-        }, time, scheduler);
+                    @Override
+                    public void handoffRequested(Lease l) {}
+                },
+                time,
+                scheduler);
         coordinator.start();
         run(Duration.ofSeconds(1));
         assertThat(coordinator.holds(SHARD)).isEqualTo(!start.isShardEnd()); // a finished lease is never gained
-        ConsumerContext context = new ConsumerContext(shardId -> replacement != null ? replacement : processor, (shardId, from) -> new ScriptedSource(),
-                coordinator, table, new ParentGate(table, scheduler, Duration.ofMillis(500)), policy,
-                new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 3), d -> {}, new Deaggregator(),
-                Optional.empty(), Runnable::run, scheduler, dev.kcl.internal.metrics.Metrics.none(), time, "stream",
-                clock, parallelism);
-        return new ShardConsumer(coordinator.heldLease(SHARD).orElseGet(() -> table.get(SHARD).orElseThrow()), context);
+        ConsumerContext context = new ConsumerContext(
+                shardId -> replacement != null ? replacement : processor,
+                (shardId, from) -> new ScriptedSource(),
+                coordinator,
+                table,
+                new ParentGate(table, scheduler, Duration.ofMillis(500)),
+                policy,
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 3),
+                d -> {},
+                new Deaggregator(),
+                Optional.empty(),
+                Runnable::run,
+                scheduler,
+                dev.kcl.internal.metrics.Metrics.none(),
+                time,
+                "stream",
+                clock,
+                parallelism);
+        return new ShardConsumer(
+                coordinator.heldLease(SHARD).orElseGet(() -> table.get(SHARD).orElseThrow()), context);
     }
 
     private void run(Duration duration) {
@@ -162,15 +184,18 @@ class ShardConsumerTest {
     @Test
     void deliversInOrderThenEndsTheShardAndHandsOverToItsChildren() {
         batches.add(batch(record("101", "a"), record("102", "b")));
-        batches.add(new RecordBatch(List.of(record("103", "c")), 0, Optional.of(List.of(
-                new ChildShard("child-1", Set.of(SHARD), Optional.empty())))));
+        batches.add(new RecordBatch(
+                List.of(record("103", "c")),
+                0,
+                Optional.of(List.of(new ChildShard("child-1", Set.of(SHARD), Optional.empty())))));
         ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), RETRY);
 
         consumer.start();
         run(Duration.ofSeconds(1));
 
-        assertThat(calls).containsExactly("initialize TRIM_HORIZON", "process [a, b]", "process [c]", "shardEnded",
-                "source closed");
+        assertThat(calls)
+                .containsExactly(
+                        "initialize TRIM_HORIZON", "process [a, b]", "process [c]", "shardEnded", "source closed");
         assertThat(consumer.terminated()).isDone();
         Lease parent = table.get(SHARD).orElseThrow();
         assertThat(parent.checkpoint()).contains(StoredCheckpoint.of("SHARD_END"));
@@ -201,7 +226,8 @@ class ShardConsumerTest {
         failuresLeft.set(100);
         batches.add(batch(record("101", "a")));
         batches.add(batch(record("102", "b")));
-        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"),
+        ShardConsumer consumer = consumer(
+                StoredCheckpoint.of("TRIM_HORIZON"),
                 ProcessorFailurePolicy.stopShardAfter(2)
                         .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(50), Integer.MAX_VALUE)));
 
@@ -221,7 +247,8 @@ class ShardConsumerTest {
         failuresLeft.set(1);
         batches.add(batch(record("101", "a")));
         batches.add(batch(record("102", "b")));
-        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), ProcessorFailurePolicy.skipBatchAfter(1));
+        ShardConsumer consumer =
+                consumer(StoredCheckpoint.of("TRIM_HORIZON"), ProcessorFailurePolicy.skipBatchAfter(1));
 
         consumer.start();
         run(Duration.ofSeconds(1));
@@ -231,10 +258,12 @@ class ShardConsumerTest {
 
     @Test
     void resumesInsideAnAggregatedRecordAfterItsCheckpoint() {
-        byte[] aggregated = KplAggregator.aggregate(List.of(KplAggregator.UserRecord.of("k", "x0"),
-                KplAggregator.UserRecord.of("k", "x1"), KplAggregator.UserRecord.of("k", "x2")));
-        batches.add(batch(KinesisRecord.of("k", "100", Instant.EPOCH, ByteBuffer.wrap(aggregated)),
-                record("101", "y")));
+        byte[] aggregated = KplAggregator.aggregate(List.of(
+                KplAggregator.UserRecord.of("k", "x0"),
+                KplAggregator.UserRecord.of("k", "x1"),
+                KplAggregator.UserRecord.of("k", "x2")));
+        batches.add(
+                batch(KinesisRecord.of("k", "100", Instant.EPOCH, ByteBuffer.wrap(aggregated)), record("101", "y")));
         ShardConsumer consumer = consumer(new StoredCheckpoint("100", 1), RETRY);
 
         consumer.start();
@@ -275,9 +304,14 @@ class ShardConsumerTest {
 
     @Test
     void aChildWaitsForItsParentToEnd() {
-        table.create(Lease.builder("parent").owner("other").checkpoint(StoredCheckpoint.of("500")).build());
-        Lease child = Lease.builder(SHARD).checkpoint(StoredCheckpoint.of("TRIM_HORIZON"))
-                .parentShardIds(Set.of("parent")).build();
+        table.create(Lease.builder("parent")
+                .owner("other")
+                .checkpoint(StoredCheckpoint.of("500"))
+                .build());
+        Lease child = Lease.builder(SHARD)
+                .checkpoint(StoredCheckpoint.of("TRIM_HORIZON"))
+                .parentShardIds(Set.of("parent"))
+                .build();
         table.create(child);
         batches.add(batch(record("101", "a")));
         ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), RETRY);
@@ -287,7 +321,9 @@ class ShardConsumerTest {
         assertThat(calls).isEmpty(); // no processor until the parent has ended
 
         Lease parent = table.get("parent").orElseThrow();
-        table.updateProgress(parent, parent.toBuilder().checkpoint(StoredCheckpoint.of("SHARD_END")).build());
+        table.updateProgress(
+                parent,
+                parent.toBuilder().checkpoint(StoredCheckpoint.of("SHARD_END")).build());
         run(Duration.ofSeconds(1));
         assertThat(calls).containsExactly("initialize TRIM_HORIZON", "process [a]");
     }
@@ -318,7 +354,10 @@ class ShardConsumerTest {
     private static RecordBatch numbered(int from, int to, Instant arrival) {
         List<KinesisRecord> records = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            records.add(KinesisRecord.of("k" + i, Integer.toString(1000 + i), arrival,
+            records.add(KinesisRecord.of(
+                    "k" + i,
+                    Integer.toString(1000 + i),
+                    arrival,
                     ByteBuffer.wrap(("r" + i).getBytes(StandardCharsets.UTF_8))));
         }
         return new RecordBatch(records, 0, Optional.empty());
@@ -361,7 +400,10 @@ class ShardConsumerTest {
         RecordProcessor partial = new RecordProcessor() {
             @Override
             public void processRecords(ProcessRecordsInput input) {
-                calls.add("process " + input.records().stream().map(KinesisRecord::dataAsString).toList());
+                calls.add("process "
+                        + input.records().stream()
+                                .map(KinesisRecord::dataAsString)
+                                .toList());
                 for (KinesisRecord record : input.records()) {
                     if (record.dataAsString().equals("r2") && throwsLeft.getAndDecrement() > 0) {
                         throw new dev.kcl.RecordFailedException(record, new IllegalStateException("not yet"));
@@ -391,7 +433,10 @@ class ShardConsumerTest {
         RecordProcessor halfway = new RecordProcessor() {
             @Override
             public void processRecords(ProcessRecordsInput input) {
-                calls.add("process " + input.records().stream().map(KinesisRecord::dataAsString).toList());
+                calls.add("process "
+                        + input.records().stream()
+                                .map(KinesisRecord::dataAsString)
+                                .toList());
                 input.checkpointer().checkpoint(input.records().get(0)); // the first is done...
                 if (throwsLeft.getAndDecrement() > 0) {
                     throw new IllegalStateException("...then it fails");
@@ -418,11 +463,13 @@ class ShardConsumerTest {
         failWhen = data -> true;
         clock = java.time.InstantSource.fixed(Instant.parse("2026-01-01T01:00:00Z"));
         batches.add(numbered(0, 3, Instant.parse("2026-01-01T00:00:00Z")));
-        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), ProcessorFailurePolicy.builder()
-                .maxAttempts(100)
-                .maxRecordAge(Duration.ofMinutes(30))
-                .thenDeadLetter(deadLetters::addAll)
-                .build());
+        ShardConsumer consumer = consumer(
+                StoredCheckpoint.of("TRIM_HORIZON"),
+                ProcessorFailurePolicy.builder()
+                        .maxAttempts(100)
+                        .maxRecordAge(Duration.ofMinutes(30))
+                        .thenDeadLetter(deadLetters::addAll)
+                        .build());
 
         consumer.start();
         run(Duration.ofSeconds(1));
@@ -437,16 +484,18 @@ class ShardConsumerTest {
         AtomicInteger refusals = new AtomicInteger(2);
         List<dev.kcl.DeadLetter> sent = new ArrayList<>();
         batches.add(numbered(0, 1, Instant.EPOCH));
-        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), ProcessorFailurePolicy.builder()
-                .maxAttempts(1)
-                .backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), Integer.MAX_VALUE))
-                .thenDeadLetter(letters -> {
-                    if (refusals.getAndDecrement() > 0) {
-                        throw new IllegalStateException("destination down");
-                    }
-                    sent.addAll(letters);
-                })
-                .build());
+        ShardConsumer consumer = consumer(
+                StoredCheckpoint.of("TRIM_HORIZON"),
+                ProcessorFailurePolicy.builder()
+                        .maxAttempts(1)
+                        .backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), Integer.MAX_VALUE))
+                        .thenDeadLetter(letters -> {
+                            if (refusals.getAndDecrement() > 0) {
+                                throw new IllegalStateException("destination down");
+                            }
+                            sent.addAll(letters);
+                        })
+                        .build());
 
         consumer.start();
         run(Duration.ofSeconds(1));
@@ -467,7 +516,11 @@ class ShardConsumerTest {
 
     // "A".hashCode() % 3 == 2, "B" -> 0, "C" -> 1: three keys, three lanes
     private static RecordBatch threeKeys() {
-        return batch(keyed("A", "101", "a1"), keyed("B", "102", "b1"), keyed("A", "103", "a2"), keyed("C", "104", "c1"),
+        return batch(
+                keyed("A", "101", "a1"),
+                keyed("B", "102", "b1"),
+                keyed("A", "103", "a2"),
+                keyed("C", "104", "c1"),
                 keyed("B", "105", "b2"));
     }
 
@@ -481,7 +534,8 @@ class ShardConsumerTest {
         run(Duration.ofSeconds(1));
 
         assertThat(calls).filteredOn(c -> c.startsWith("initialize")).hasSize(3);
-        assertThat(calls).filteredOn(c -> c.startsWith("process"))
+        assertThat(calls)
+                .filteredOn(c -> c.startsWith("process"))
                 .containsExactlyInAnyOrder("process [a1, a2]", "process [b1, b2]", "process [c1]");
         assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("105"));
     }
@@ -499,9 +553,12 @@ class ShardConsumerTest {
         assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("103"));
         failWhen = data -> false;
         run(Duration.ofSeconds(1));
-        assertThat(calls).filteredOn(c -> c.startsWith("process")).containsOnly("process [a1, a2]",
-                "process [b1, b2]", "process [c1]");
-        assertThat(calls).filteredOn(c -> c.startsWith("process [a") || c.startsWith("process [b")).hasSize(2);
+        assertThat(calls)
+                .filteredOn(c -> c.startsWith("process"))
+                .containsOnly("process [a1, a2]", "process [b1, b2]", "process [c1]");
+        assertThat(calls)
+                .filteredOn(c -> c.startsWith("process [a") || c.startsWith("process [b"))
+                .hasSize(2);
         assertThat(calls).filteredOn(c -> c.equals("process [c1]")).hasSizeGreaterThan(2);
         assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("105"));
     }
@@ -516,7 +573,8 @@ class ShardConsumerTest {
         consumer.start();
         run(Duration.ofMillis(350));
 
-        assertThat(calls).filteredOn(c -> c.startsWith("process [b") || c.startsWith("process [c"))
+        assertThat(calls)
+                .filteredOn(c -> c.startsWith("process [b") || c.startsWith("process [c"))
                 .containsExactlyInAnyOrder("process [b1, b2]", "process [c1]");
         assertThat(calls).filteredOn(c -> c.equals("process [a1, a2]")).hasSizeGreaterThan(1);
         assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("TRIM_HORIZON"));

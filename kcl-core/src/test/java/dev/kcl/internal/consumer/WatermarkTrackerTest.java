@@ -34,8 +34,14 @@ class WatermarkTrackerTest {
             int subs = random.nextInt(5) == 0 ? 1 + random.nextInt(4) : 1;
             sequence += 1 + random.nextInt(3);
             for (int sub = 0; sub < subs && records.size() < size; sub++) {
-                records.add(new KinesisRecord("k", Long.toString(sequence), subs > 1 ? sub : 0, Instant.EPOCH,
-                        ByteBuffer.allocate(0), Optional.empty(), subs > 1));
+                records.add(new KinesisRecord(
+                        "k",
+                        Long.toString(sequence),
+                        subs > 1 ? sub : 0,
+                        Instant.EPOCH,
+                        ByteBuffer.allocate(0),
+                        Optional.empty(),
+                        subs > 1));
             }
         }
         List<Integer> order = new ArrayList<>();

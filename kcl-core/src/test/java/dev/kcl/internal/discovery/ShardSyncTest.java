@@ -39,7 +39,8 @@ class ShardSyncTest {
             asked.add(filter);
             return switch (filter) {
                 case AT_LATEST -> SHARDS.stream().filter(ShardInfo::open).toList();
-                case AT_TRIM_HORIZON, AT_TIMESTAMP -> SHARDS.stream().filter(s -> s.parentShardIds().isEmpty()).toList();
+                case AT_TRIM_HORIZON, AT_TIMESTAMP ->
+                    SHARDS.stream().filter(s -> s.parentShardIds().isEmpty()).toList();
                 default -> SHARDS;
             };
         }
@@ -83,17 +84,24 @@ class ShardSyncTest {
 
     @Test
     void aFinishedParentIsDeletedOnceItsChildrenHaveStartedAndNeverRecreated() {
-        table.create(Lease.builder("s3").checkpoint(StoredCheckpoint.of("LATEST")).parentShardIds(Set.of("s1", "s2"))
+        table.create(Lease.builder("s3")
+                .checkpoint(StoredCheckpoint.of("LATEST"))
+                .parentShardIds(Set.of("s1", "s2"))
                 .build());
-        table.create(Lease.builder("s4").checkpoint(StoredCheckpoint.of("LATEST")).build());
-        table.create(Lease.builder("s1").checkpoint(StoredCheckpoint.of("SHARD_END")).childShardIds(Set.of("s3"))
+        table.create(
+                Lease.builder("s4").checkpoint(StoredCheckpoint.of("LATEST")).build());
+        table.create(Lease.builder("s1")
+                .checkpoint(StoredCheckpoint.of("SHARD_END"))
+                .childShardIds(Set.of("s3"))
                 .build());
         ShardSync sync = new ShardSync(new FakeDirectory(), table, InitialPosition.latest());
 
         sync.run();
         assertThat(leaseKeys()).contains("s1"); // s3 has not moved yet
         Lease child = table.get("s3").orElseThrow();
-        table.updateProgress(child, child.toBuilder().checkpoint(StoredCheckpoint.of("12345")).build());
+        table.updateProgress(
+                child,
+                child.toBuilder().checkpoint(StoredCheckpoint.of("12345")).build());
         sync.run();
         sync.run();
 

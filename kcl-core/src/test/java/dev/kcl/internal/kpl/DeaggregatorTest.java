@@ -42,7 +42,8 @@ class DeaggregatorTest {
         KinesisRecord plain = raw("7", "hello".getBytes(StandardCharsets.UTF_8));
 
         assertThat(deaggregator.deaggregate("shard-0", List.of(plain))).containsExactly(plain);
-        assertThat(deaggregator.deaggregate("shard-0", List.of(raw("8", new byte[0])))).hasSize(1);
+        assertThat(deaggregator.deaggregate("shard-0", List.of(raw("8", new byte[0]))))
+                .hasSize(1);
     }
 
     @Test
@@ -77,9 +78,12 @@ class DeaggregatorTest {
     @Test
     void keepsOrderAcrossPlainAndAggregatedRecords() {
         byte[] aggregated = KplAggregator.aggregate(List.of(UserRecord.of("k", "x1"), UserRecord.of("k", "x2")));
-        List<KinesisRecord> out = deaggregator.deaggregate("shard-0", List.of(
-                raw("1", "p1".getBytes(StandardCharsets.UTF_8)), raw("2", aggregated),
-                raw("3", "p3".getBytes(StandardCharsets.UTF_8))));
+        List<KinesisRecord> out = deaggregator.deaggregate(
+                "shard-0",
+                List.of(
+                        raw("1", "p1".getBytes(StandardCharsets.UTF_8)),
+                        raw("2", aggregated),
+                        raw("3", "p3".getBytes(StandardCharsets.UTF_8))));
 
         assertThat(out).extracting(KinesisRecord::dataAsString).containsExactly("p1", "x1", "x2", "p3");
     }

@@ -17,7 +17,8 @@ final class DynamoDbErrors {
     /** Unwraps the SDK's future wrappers. */
     static Throwable unwrap(Throwable t) {
         Throwable cause = t;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
             cause = cause.getCause();
         }
         return cause;
@@ -40,14 +41,19 @@ final class DynamoDbErrors {
             return new LeaseTableException(what + " timed out", true, cause);
         }
         if (cause instanceof AwsServiceException service) {
-            String code = service.awsErrorDetails() == null ? "" : service.awsErrorDetails().errorCode();
+            String code = service.awsErrorDetails() == null
+                    ? ""
+                    : service.awsErrorDetails().errorCode();
             if (service.isThrottlingException() || service.statusCode() >= 500) {
-                return new LeaseTableException(what + " failed (" + code + ", retryable): " + service.getMessage(),
-                        true, cause);
+                return new LeaseTableException(
+                        what + " failed (" + code + ", retryable): " + service.getMessage(), true, cause);
             }
             if (service.statusCode() == 403 || "AccessDeniedException".equals(code)) {
-                return new LeaseTableException(what + " was denied: the worker's credentials need dynamodb:"
-                        + operation + " on " + table + ": " + service.getMessage(), false, cause);
+                return new LeaseTableException(
+                        what + " was denied: the worker's credentials need dynamodb:" + operation + " on " + table
+                                + ": " + service.getMessage(),
+                        false,
+                        cause);
             }
             return new LeaseTableException(what + " failed (" + code + "): " + service.getMessage(), false, cause);
         }

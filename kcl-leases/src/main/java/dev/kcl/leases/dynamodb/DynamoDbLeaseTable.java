@@ -1,6 +1,5 @@
 package dev.kcl.leases.dynamodb;
 
-import dev.kcl.time.WallClock;
 import static dev.kcl.leases.dynamodb.LeaseAttributes.CHECKPOINT;
 import static dev.kcl.leases.dynamodb.LeaseAttributes.CHECKPOINT_OWNER;
 import static dev.kcl.leases.dynamodb.LeaseAttributes.CHECKPOINT_OWNER_TIMEOUT;
@@ -38,6 +37,7 @@ import dev.kcl.leases.WorkerRegistry;
 import dev.kcl.leases.WorkerStatus;
 import dev.kcl.time.Sleeper;
 import dev.kcl.time.Ticker;
+import dev.kcl.time.WallClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,8 +89,7 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
         this.callTimeout = builder.callTimeout;
         this.clock = builder.clock;
         this.failoverTime = Optional.ofNullable(builder.failoverTime);
-        this.setup = new TableSetup(dynamo, table, builder.activeTimeout, builder.ticker, builder.sleeper,
-                this::call);
+        this.setup = new TableSetup(dynamo, table, builder.activeTimeout, builder.ticker, builder.sleeper, this::call);
     }
 
     /** A lease table named {@code tableName} (the application name) reached through {@code dynamo}. */
@@ -110,8 +109,8 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
     @Override
     public List<Lease> listLeases() {
         List<Lease> leases = new ArrayList<>();
-        for (Map<String, AttributeValue> item : scan("attribute_not_exists(#type) OR #type = :type",
-                s(LeaseAttributes.ENTITY_LEASE))) {
+        for (Map<String, AttributeValue> item :
+                scan("attribute_not_exists(#type) OR #type = :type", s(LeaseAttributes.ENTITY_LEASE))) {
             leases.add(LeaseItemCodec.fromItem(item));
         }
         return leases;
@@ -133,8 +132,10 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
             }
             ScanResponse response = call("Scan", dynamo.scan(request.build()));
             items.addAll(response.items());
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
+            start = response.hasLastEvaluatedKey()
+                            && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey()
+                    : null;
         } while (start != null);
         return items;
     }
@@ -153,17 +154,20 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
     @Override
     public Optional<Lease> get(String leaseKey) {
         Map<String, AttributeValue> item = getItem(leaseKey);
-        return item.isEmpty() || !LeaseAttributes.isLease(item) ? Optional.empty()
+        return item.isEmpty() || !LeaseAttributes.isLease(item)
+                ? Optional.empty()
                 : Optional.of(LeaseItemCodec.fromItem(item));
     }
 
     @Override
     public boolean create(Lease lease) {
         try {
-            call("PutItem", dynamo.putItem(b -> b.tableName(table)
-                    .item(LeaseItemCodec.toItem(lease))
-                    .conditionExpression("attribute_not_exists(#key)")
-                    .expressionAttributeNames(Map.of("#key", LEASE_KEY))));
+            call(
+                    "PutItem",
+                    dynamo.putItem(b -> b.tableName(table)
+                            .item(LeaseItemCodec.toItem(lease))
+                            .conditionExpression("attribute_not_exists(#key)")
+                            .expressionAttributeNames(Map.of("#key", LEASE_KEY))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -174,13 +178,15 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
     public LeaseWrite assign(Lease expected, String newOwner) {
         Objects.requireNonNull(newOwner, "newOwner");
         Lease next = expected.assignedTo(newOwner);
-        return conditionalUpdate(expected, new Update()
-                .set(LEASE_OWNER, s(newOwner))
-                .set(LEASE_COUNTER, n(next.counter()))
-                .set(OWNER_SWITCHES, n(next.ownerSwitchesSinceCheckpoint()))
-                .remove(HANDOFF_TO)
-                .remove(CHECKPOINT_OWNER)
-                .remove(CHECKPOINT_OWNER_TIMEOUT));
+        return conditionalUpdate(
+                expected,
+                new Update()
+                        .set(LEASE_OWNER, s(newOwner))
+                        .set(LEASE_COUNTER, n(next.counter()))
+                        .set(OWNER_SWITCHES, n(next.ownerSwitchesSinceCheckpoint()))
+                        .remove(HANDOFF_TO)
+                        .remove(CHECKPOINT_OWNER)
+                        .remove(CHECKPOINT_OWNER_TIMEOUT));
     }
 
     @Override
@@ -221,27 +227,31 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
         }
         Update update = new Update().set(OWNER_SWITCHES, n(updated.ownerSwitchesSinceCheckpoint()));
         setCheckpoint(update, updated.checkpoint());
-        updated.pendingCheckpoint().ifPresentOrElse(
-                c -> update.set(PENDING_CHECKPOINT, s(c.sequenceNumber()))
-                        .set(PENDING_CHECKPOINT_SUB_SEQUENCE, n(c.subSequenceNumber())),
-                () -> update.remove(PENDING_CHECKPOINT).remove(PENDING_CHECKPOINT_SUB_SEQUENCE));
+        updated.pendingCheckpoint()
+                .ifPresentOrElse(
+                        c -> update.set(PENDING_CHECKPOINT, s(c.sequenceNumber()))
+                                .set(PENDING_CHECKPOINT_SUB_SEQUENCE, n(c.subSequenceNumber())),
+                        () -> update.remove(PENDING_CHECKPOINT).remove(PENDING_CHECKPOINT_SUB_SEQUENCE));
         if (updated.childShardIds().isEmpty()) {
             update.remove(CHILD_SHARD_IDS);
         } else {
             update.set(CHILD_SHARD_IDS, LeaseItemCodec.ss(updated.childShardIds()));
         }
-        updated.throughputKBps().ifPresentOrElse(t -> update.set(THROUGHPUT_KBPS, n(t)),
-                () -> update.remove(THROUGHPUT_KBPS));
+        updated.throughputKBps()
+                .ifPresentOrElse(t -> update.set(THROUGHPUT_KBPS, n(t)), () -> update.remove(THROUGHPUT_KBPS));
         return conditionalUpdate(expected, update);
     }
 
     private static void setCheckpoint(Update update, Optional<StoredCheckpoint> checkpoint) {
         checkpoint.ifPresentOrElse(
-                c -> update.set(CHECKPOINT, s(c.sequenceNumber())).set(CHECKPOINT_SUB_SEQUENCE, n(c.subSequenceNumber())),
+                c -> update.set(CHECKPOINT, s(c.sequenceNumber()))
+                        .set(CHECKPOINT_SUB_SEQUENCE, n(c.subSequenceNumber())),
                 () -> update.remove(CHECKPOINT).remove(CHECKPOINT_SUB_SEQUENCE));
-        checkpoint.flatMap(StoredCheckpoint::timestamp).ifPresentOrElse(
-                t -> update.set(LeaseAttributes.CHECKPOINT_TIMESTAMP, n(t.toEpochMilli())),
-                () -> update.remove(LeaseAttributes.CHECKPOINT_TIMESTAMP));
+        checkpoint
+                .flatMap(StoredCheckpoint::timestamp)
+                .ifPresentOrElse(
+                        t -> update.set(LeaseAttributes.CHECKPOINT_TIMESTAMP, n(t.toEpochMilli())),
+                        () -> update.remove(LeaseAttributes.CHECKPOINT_TIMESTAMP));
     }
 
     @Override
@@ -264,11 +274,13 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
     @Override
     public boolean delete(Lease expected) {
         try {
-            call("DeleteItem", dynamo.deleteItem(b -> b.tableName(table)
-                    .key(key(expected.leaseKey()))
-                    .conditionExpression("#counter = :counter")
-                    .expressionAttributeNames(Map.of("#counter", LEASE_COUNTER))
-                    .expressionAttributeValues(Map.of(":counter", n(expected.counter())))));
+            call(
+                    "DeleteItem",
+                    dynamo.deleteItem(b -> b.tableName(table)
+                            .key(key(expected.leaseKey()))
+                            .conditionExpression("#counter = :counter")
+                            .expressionAttributeNames(Map.of("#counter", LEASE_COUNTER))
+                            .expressionAttributeValues(Map.of(":counter", n(expected.counter())))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -295,9 +307,11 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
     public List<WorkerStatus> workerStatuses() {
         List<WorkerStatus> workers = new ArrayList<>();
         for (Map<String, AttributeValue> item : scan("#type = :type", s(ENTITY_WORKER))) {
-            workers.add(new WorkerStatus(item.get(WORKER_ID).s(),
+            workers.add(new WorkerStatus(
+                    item.get(WORKER_ID).s(),
                     LeaseItemCodec.longValue(item, HEARTBEAT_COUNTER),
-                    item.containsKey(DRAINING) && Boolean.TRUE.equals(item.get(DRAINING).bool()),
+                    item.containsKey(DRAINING)
+                            && Boolean.TRUE.equals(item.get(DRAINING).bool()),
                     LeaseItemCodec.number(item, LeaseAttributes.HEARTBEAT_AT)
                             .map(ms -> Instant.ofEpochMilli(ms.longValue())),
                     LeaseItemCodec.number(item, LeaseAttributes.FAILOVER_MILLIS)
@@ -329,19 +343,22 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
         Map<String, Heartbeat> found = new LinkedHashMap<>();
         List<String> ids = List.copyOf(workerIds);
         for (int from = 0; from < ids.size(); from += BATCH_GET_LIMIT) {
-            List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + BATCH_GET_LIMIT))
-                    .stream()
-                    .map(id -> key(workerKey(id)))
-                    .toList();
-            Map<String, KeysAndAttributes> request =
-                    Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            List<Map<String, AttributeValue>> keys =
+                    ids.subList(from, Math.min(ids.size(), from + BATCH_GET_LIMIT)).stream()
+                            .map(id -> key(workerKey(id)))
+                            .toList();
+            Map<String, KeysAndAttributes> request = Map.of(
+                    table,
+                    KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
             while (!request.isEmpty()) {
                 Map<String, KeysAndAttributes> current = request;
                 BatchGetItemResponse response = call("BatchGetItem", dynamo.batchGetItem(b -> b.requestItems(current)));
                 for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
-                    Heartbeat heartbeat = new Heartbeat(item.get(WORKER_ID).s(),
+                    Heartbeat heartbeat = new Heartbeat(
+                            item.get(WORKER_ID).s(),
                             LeaseItemCodec.longValue(item, HEARTBEAT_COUNTER),
-                            item.containsKey(DRAINING) && Boolean.TRUE.equals(item.get(DRAINING).bool()));
+                            item.containsKey(DRAINING)
+                                    && Boolean.TRUE.equals(item.get(DRAINING).bool()));
                     found.put(heartbeat.workerId(), heartbeat);
                 }
                 request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
@@ -366,7 +383,8 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
 
     @Override
     public Optional<LeaderLock> claimLeadership(Optional<LeaderLock> expected, String workerId) {
-        LeaderLock next = new LeaderLock(workerId, expected.map(l -> l.term() + 1).orElse(1L));
+        LeaderLock next =
+                new LeaderLock(workerId, expected.map(l -> l.term() + 1).orElse(1L));
         Map<String, AttributeValue> item = Map.of(
                 LEASE_KEY, s(LEADER_KEY),
                 ENTITY_TYPE, s(ENTITY_LEADER),
@@ -374,15 +392,24 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
                 LEADER_TERM, n(next.term()));
         try {
             if (expected.isEmpty()) {
-                call("PutItem", dynamo.putItem(b -> b.tableName(table).item(item)
-                        .conditionExpression("attribute_not_exists(#key)")
-                        .expressionAttributeNames(Map.of("#key", LEASE_KEY))));
+                call(
+                        "PutItem",
+                        dynamo.putItem(b -> b.tableName(table)
+                                .item(item)
+                                .conditionExpression("attribute_not_exists(#key)")
+                                .expressionAttributeNames(Map.of("#key", LEASE_KEY))));
             } else {
-                call("PutItem", dynamo.putItem(b -> b.tableName(table).item(item)
-                        .conditionExpression("#leader = :leader AND #term = :term")
-                        .expressionAttributeNames(Map.of("#leader", LEADER_ID, "#term", LEADER_TERM))
-                        .expressionAttributeValues(Map.of(
-                                ":leader", s(expected.get().leaderId()), ":term", n(expected.get().term())))));
+                call(
+                        "PutItem",
+                        dynamo.putItem(b -> b.tableName(table)
+                                .item(item)
+                                .conditionExpression("#leader = :leader AND #term = :term")
+                                .expressionAttributeNames(Map.of("#leader", LEADER_ID, "#term", LEADER_TERM))
+                                .expressionAttributeValues(Map.of(
+                                        ":leader",
+                                        s(expected.get().leaderId()),
+                                        ":term",
+                                        n(expected.get().term())))));
             }
             return Optional.of(next);
         } catch (ConditionalCheckFailedException e) {
@@ -393,12 +420,14 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
     @Override
     public boolean releaseLeadership(LeaderLock expected) {
         try {
-            call("DeleteItem", dynamo.deleteItem(b -> b.tableName(table)
-                    .key(key(LEADER_KEY))
-                    .conditionExpression("#leader = :leader AND #term = :term")
-                    .expressionAttributeNames(Map.of("#leader", LEADER_ID, "#term", LEADER_TERM))
-                    .expressionAttributeValues(
-                            Map.of(":leader", s(expected.leaderId()), ":term", n(expected.term())))));
+            call(
+                    "DeleteItem",
+                    dynamo.deleteItem(b -> b.tableName(table)
+                            .key(key(LEADER_KEY))
+                            .conditionExpression("#leader = :leader AND #term = :term")
+                            .expressionAttributeNames(Map.of("#leader", LEADER_ID, "#term", LEADER_TERM))
+                            .expressionAttributeValues(
+                                    Map.of(":leader", s(expected.leaderId()), ":term", n(expected.term())))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -428,7 +457,8 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
                 .returnValues(ReturnValue.ALL_NEW)
                 .build();
         try {
-            Map<String, AttributeValue> stored = call("UpdateItem", dynamo.updateItem(request)).attributes();
+            Map<String, AttributeValue> stored =
+                    call("UpdateItem", dynamo.updateItem(request)).attributes();
             return new LeaseWrite.Applied(LeaseItemCodec.fromItem(stored));
         } catch (ConditionalCheckFailedException e) {
             return new LeaseWrite.Conflict(expected.leaseKey());
@@ -450,14 +480,18 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
             }
             QueryResponse response = call("Query", dynamo.query(request.build()));
             items.addAll(response.items());
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
+            start = response.hasLastEvaluatedKey()
+                            && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey()
+                    : null;
         } while (start != null);
         return items;
     }
 
     private Map<String, AttributeValue> getItem(String leaseKey) {
-        var response = call("GetItem", dynamo.getItem(b -> b.tableName(table).key(key(leaseKey)).consistentRead(true)));
+        var response = call(
+                "GetItem",
+                dynamo.getItem(b -> b.tableName(table).key(key(leaseKey)).consistentRead(true)));
         return response.hasItem() ? response.item() : Map.of();
     }
 
@@ -522,7 +556,10 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
                 expression.append("SET ").append(String.join(", ", sets));
             }
             if (!removes.isEmpty()) {
-                expression.append(expression.length() > 0 ? " " : "").append("REMOVE ").append(String.join(", ", removes));
+                expression
+                        .append(expression.length() > 0 ? " " : "")
+                        .append("REMOVE ")
+                        .append(String.join(", ", removes));
             }
             return expression.toString();
         }
@@ -543,8 +580,8 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
             this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
             this.table = Objects.requireNonNull(table, "tableName");
             if (table.length() < 3 || table.length() > 255 || !table.matches("[a-zA-Z0-9_.-]+")) {
-                throw new IllegalArgumentException("tableName must be 3-255 characters of [a-zA-Z0-9_.-], was '"
-                        + table + "'");
+                throw new IllegalArgumentException(
+                        "tableName must be 3-255 characters of [a-zA-Z0-9_.-], was '" + table + "'");
             }
         }
 

@@ -23,6 +23,7 @@ final class LeaseAttributes {
     static final String THROUGHPUT_KBPS = "throughputKBps";
     /** KCL 3.x's graceful handoff: the worker still processing while leaseOwner names the next one. */
     static final String CHECKPOINT_OWNER = "checkpointOwner";
+
     static final String CHECKPOINT_OWNER_TIMEOUT = "checkpointOwnerTimeoutTimestampMillis";
     // Lease items: kcl's own.
     static final String HANDOFF_TO = "handoffTo";
@@ -33,6 +34,7 @@ final class LeaseAttributes {
     static final String ENTITY_TYPE = "entityType";
     /** What KCL 3.5 writes on lease items; older KCL versions write no entityType at all. */
     static final String ENTITY_LEASE = "LEASE";
+
     static final String ENTITY_WORKER = "WORKER";
     static final String ENTITY_LEADER = "LEADER";
     static final String WORKER_ID = "workerId";
@@ -42,11 +44,13 @@ final class LeaseAttributes {
     static final String HEARTBEAT_AT = "heartbeatAt";
     /** The failover time of the worker that wrote a heartbeat, in milliseconds: for operators. */
     static final String FAILOVER_MILLIS = "failoverMillis";
+
     static final String LEADER_ID = "leaderId";
     static final String LEADER_TERM = "leaderTerm";
 
     /** Keys of heartbeat and leader items start with this; shard ids never do. */
     static final String RESERVED_PREFIX = "__kcl:";
+
     static final String WORKER_KEY_PREFIX = RESERVED_PREFIX + "worker:";
     static final String LEADER_KEY = RESERVED_PREFIX + "leader";
 

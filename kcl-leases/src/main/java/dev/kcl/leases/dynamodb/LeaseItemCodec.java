@@ -68,13 +68,14 @@ final class LeaseItemCodec {
         return Lease.builder(key)
                 .owner(owner)
                 .counter(longValue(item, LEASE_COUNTER))
-                .checkpoint(checkpoint(item, CHECKPOINT, CHECKPOINT_SUB_SEQUENCE).map(c -> withTimestamp(c, item)))
+                .checkpoint(
+                        checkpoint(item, CHECKPOINT, CHECKPOINT_SUB_SEQUENCE).map(c -> withTimestamp(c, item)))
                 .pendingCheckpoint(checkpoint(item, PENDING_CHECKPOINT, PENDING_CHECKPOINT_SUB_SEQUENCE))
                 .ownerSwitchesSinceCheckpoint(longValue(item, OWNER_SWITCHES))
                 .parentShardIds(stringSet(item, PARENT_SHARD_IDS))
                 .childShardIds(stringSet(item, CHILD_SHARD_IDS))
-                .hashKeyRange(string(item, STARTING_HASH_KEY).flatMap(start -> string(item, ENDING_HASH_KEY)
-                        .map(end -> HashKeyRange.of(start, end))))
+                .hashKeyRange(string(item, STARTING_HASH_KEY)
+                        .flatMap(start -> string(item, ENDING_HASH_KEY).map(end -> HashKeyRange.of(start, end))))
                 .handoffTo(owner.isPresent() ? string(item, HANDOFF_TO) : Optional.empty())
                 .throughputKBps(number(item, THROUGHPUT_KBPS))
                 .build();
@@ -83,16 +84,17 @@ final class LeaseItemCodec {
     /** An AT_TIMESTAMP checkpoint with kcl's stored time, if there is one. */
     private static StoredCheckpoint withTimestamp(StoredCheckpoint checkpoint, Map<String, AttributeValue> item) {
         AttributeValue millis = item.get(LeaseAttributes.CHECKPOINT_TIMESTAMP);
-        if (!StoredCheckpoint.AT_TIMESTAMP.equals(checkpoint.sequenceNumber()) || millis == null || millis.n() == null) {
+        if (!StoredCheckpoint.AT_TIMESTAMP.equals(checkpoint.sequenceNumber())
+                || millis == null
+                || millis.n() == null) {
             return checkpoint;
         }
         return StoredCheckpoint.atTimestamp(java.time.Instant.ofEpochMilli(Long.parseLong(millis.n())));
     }
 
-    private static Optional<StoredCheckpoint> checkpoint(Map<String, AttributeValue> item, String sequence,
-            String subSequence) {
-        return string(item, sequence).map(value -> new StoredCheckpoint(value,
-                longValue(item, subSequence)));
+    private static Optional<StoredCheckpoint> checkpoint(
+            Map<String, AttributeValue> item, String sequence, String subSequence) {
+        return string(item, sequence).map(value -> new StoredCheckpoint(value, longValue(item, subSequence)));
     }
 
     static Optional<String> string(Map<String, AttributeValue> item, String name) {

@@ -56,7 +56,12 @@ final class TableSetup {
     private volatile String ownerIndex = OWNER_INDEX;
     private volatile String entityIndex = ENTITY_INDEX;
 
-    TableSetup(DynamoDbAsyncClient dynamo, String table, Duration activeTimeout, Ticker ticker, Sleeper sleeper,
+    TableSetup(
+            DynamoDbAsyncClient dynamo,
+            String table,
+            Duration activeTimeout,
+            Ticker ticker,
+            Sleeper sleeper,
             Caller caller) {
         this.dynamo = dynamo;
         this.table = table;
@@ -99,13 +104,15 @@ final class TableSetup {
     private void create() {
         log.info("creating lease table {} (on-demand, with {} and {})", table, OWNER_INDEX, ENTITY_INDEX);
         try {
-            caller.call("CreateTable", dynamo.createTable(b -> b.tableName(table)
-                    .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(attribute(LEASE_KEY), attribute(LEASE_OWNER), attribute(ENTITY_TYPE))
-                    .keySchema(hash(LEASE_KEY))
-                    .globalSecondaryIndexes(
-                            index(OWNER_INDEX, LEASE_OWNER, ProjectionType.ALL),
-                            index(ENTITY_INDEX, ENTITY_TYPE, ProjectionType.KEYS_ONLY))));
+            caller.call(
+                    "CreateTable",
+                    dynamo.createTable(b -> b.tableName(table)
+                            .billingMode(BillingMode.PAY_PER_REQUEST)
+                            .attributeDefinitions(attribute(LEASE_KEY), attribute(LEASE_OWNER), attribute(ENTITY_TYPE))
+                            .keySchema(hash(LEASE_KEY))
+                            .globalSecondaryIndexes(
+                                    index(OWNER_INDEX, LEASE_OWNER, ProjectionType.ALL),
+                                    index(ENTITY_INDEX, ENTITY_TYPE, ProjectionType.KEYS_ONLY))));
         } catch (LeaseTableException e) {
             if (!(e.getCause() instanceof ResourceInUseException)) {
                 throw e;
@@ -117,13 +124,15 @@ final class TableSetup {
     private void addIndex(String name, String attribute, ProjectionType projection) {
         log.info("adding index {} to lease table {}", name, table);
         try {
-            caller.call("UpdateTable", dynamo.updateTable(b -> b.tableName(table)
-                    .attributeDefinitions(attribute(attribute))
-                    .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder()
-                            .create(c -> c.indexName(name)
-                                    .keySchema(hash(attribute))
-                                    .projection(p -> p.projectionType(projection)))
-                            .build())));
+            caller.call(
+                    "UpdateTable",
+                    dynamo.updateTable(b -> b.tableName(table)
+                            .attributeDefinitions(attribute(attribute))
+                            .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder()
+                                    .create(c -> c.indexName(name)
+                                            .keySchema(hash(attribute))
+                                            .projection(p -> p.projectionType(projection)))
+                                    .build())));
         } catch (LeaseTableException e) {
             if (!(e.getCause() instanceof ResourceInUseException)) {
                 throw e;
@@ -138,7 +147,8 @@ final class TableSetup {
 
     private Optional<TableDescription> describe() {
         try {
-            return Optional.of(caller.call("DescribeTable", dynamo.describeTable(b -> b.tableName(table))).table());
+            return Optional.of(caller.call("DescribeTable", dynamo.describeTable(b -> b.tableName(table)))
+                    .table());
         } catch (LeaseTableException e) {
             if (e.getCause() instanceof ResourceNotFoundException) {
                 return Optional.empty();
@@ -157,12 +167,16 @@ final class TableSetup {
                 return description.get();
             }
             if (ticker.nanos() - deadline > 0) {
-                throw new LeaseTableException("lease table " + table + " is not ACTIVE after " + activeTimeout
-                        + " (status " + description.map(d -> d.tableStatusAsString()).orElse("missing")
-                        + "); check the table in the DynamoDB console, or raise activeTimeout", false);
+                throw new LeaseTableException(
+                        "lease table " + table + " is not ACTIVE after " + activeTimeout
+                                + " (status "
+                                + description.map(d -> d.tableStatusAsString()).orElse("missing")
+                                + "); check the table in the DynamoDB console, or raise activeTimeout",
+                        false);
             }
             sleeper.sleep(pause);
-            pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
+            pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0
+                    ? Duration.ofSeconds(2)
                     : pause.multipliedBy(2);
         }
     }
@@ -183,18 +197,25 @@ final class TableSetup {
         }
         return description.globalSecondaryIndexes().stream()
                 .filter(i -> i.keySchema().stream()
-                        .anyMatch(k -> k.keyType() == KeyType.HASH && k.attributeName().equals(attribute)))
+                        .anyMatch(k ->
+                                k.keyType() == KeyType.HASH && k.attributeName().equals(attribute)))
                 .filter(i -> projection == null || i.projection().projectionType() == projection)
                 .map(GlobalSecondaryIndexDescription::indexName)
                 .findFirst();
     }
 
     private static AttributeDefinition attribute(String name) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+        return AttributeDefinition.builder()
+                .attributeName(name)
+                .attributeType(ScalarAttributeType.S)
+                .build();
     }
 
     private static KeySchemaElement hash(String name) {
-        return KeySchemaElement.builder().attributeName(name).keyType(KeyType.HASH).build();
+        return KeySchemaElement.builder()
+                .attributeName(name)
+                .keyType(KeyType.HASH)
+                .build();
     }
 
     private static GlobalSecondaryIndex index(String name, String attribute, ProjectionType projection) {

@@ -65,12 +65,15 @@ public final class InMemoryLeaseTable implements LeaseTable, WorkerRegistry {
 
     @Override
     public synchronized LeaseWrite cancelHandoff(Lease expected) {
-        return replaceIfCurrent(expected, current -> current.toBuilder().handoffTo(Optional.empty()).build());
+        return replaceIfCurrent(
+                expected,
+                current -> current.toBuilder().handoffTo(Optional.empty()).build());
     }
 
     @Override
     public synchronized LeaseWrite release(Lease expected, Optional<String> successor) {
-        return replaceIfCurrent(expected, current -> successor.map(current::assignedTo).orElseGet(current::released));
+        return replaceIfCurrent(
+                expected, current -> successor.map(current::assignedTo).orElseGet(current::released));
     }
 
     @Override
@@ -79,23 +82,27 @@ public final class InMemoryLeaseTable implements LeaseTable, WorkerRegistry {
             throw new IllegalArgumentException(
                     "updateProgress cannot change the key, owner or counter: " + expected + " -> " + updated);
         }
-        return replaceIfCurrent(expected, current -> current.toBuilder()
-                .checkpoint(updated.checkpoint())
-                .pendingCheckpoint(updated.pendingCheckpoint())
-                .ownerSwitchesSinceCheckpoint(updated.ownerSwitchesSinceCheckpoint())
-                .childShardIds(updated.childShardIds())
-                .throughputKBps(updated.throughputKBps())
-                .build());
+        return replaceIfCurrent(
+                expected,
+                current -> current.toBuilder()
+                        .checkpoint(updated.checkpoint())
+                        .pendingCheckpoint(updated.pendingCheckpoint())
+                        .ownerSwitchesSinceCheckpoint(updated.ownerSwitchesSinceCheckpoint())
+                        .childShardIds(updated.childShardIds())
+                        .throughputKBps(updated.throughputKBps())
+                        .build());
     }
 
     @Override
     public synchronized LeaseWrite resetCheckpoint(Lease expected, StoredCheckpoint checkpoint) {
         java.util.Objects.requireNonNull(checkpoint, "checkpoint");
-        return replaceIfCurrent(expected, current -> current.released().toBuilder()
-                .checkpoint(Optional.of(checkpoint))
-                .pendingCheckpoint(Optional.empty())
-                .ownerSwitchesSinceCheckpoint(0)
-                .build());
+        return replaceIfCurrent(
+                expected,
+                current -> current.released().toBuilder()
+                        .checkpoint(Optional.of(checkpoint))
+                        .pendingCheckpoint(Optional.empty())
+                        .ownerSwitchesSinceCheckpoint(0)
+                        .build());
     }
 
     @Override
@@ -145,7 +152,8 @@ public final class InMemoryLeaseTable implements LeaseTable, WorkerRegistry {
         if (!leader.equals(expected)) {
             return Optional.empty();
         }
-        LeaderLock lock = new LeaderLock(workerId, expected.map(l -> l.term() + 1).orElse(1L));
+        LeaderLock lock =
+                new LeaderLock(workerId, expected.map(l -> l.term() + 1).orElse(1L));
         leader = Optional.of(lock);
         return leader;
     }

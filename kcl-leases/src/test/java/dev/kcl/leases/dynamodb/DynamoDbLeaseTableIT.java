@@ -15,7 +15,8 @@ class DynamoDbLeaseTableIT extends LeaseTableContract {
 
     @BeforeEach
     void setUp(AwsStack stack, TestNames names) {
-        table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName()).build();
+        table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
+                .build();
         table.ensureExists();
     }
 

@@ -27,14 +27,16 @@ class TableSetupIT {
 
     @Test
     void createsAnOnDemandTableWithBothIndexesInOneCall(AwsStack stack, TestNames names) {
-        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName()).build();
+        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
+                .build();
 
         table.ensureExists();
         table.ensureExists(); // idempotent
 
         TableDescription description = describe(stack, names.applicationName());
         assertThat(description.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
-        assertThat(description.globalSecondaryIndexes()).extracting(GlobalSecondaryIndexDescription::indexName)
+        assertThat(description.globalSecondaryIndexes())
+                .extracting(GlobalSecondaryIndexDescription::indexName)
                 .containsExactlyInAnyOrder("leaseOwner-index", "entityType-index");
     }
 
@@ -42,21 +44,32 @@ class TableSetupIT {
     void completesATableKclCreatedWithoutTheIndexes(AwsStack stack, TestNames names) {
         // Given a lease table as KCL 2.x creates it: just the leaseKey hash key, with a KCL lease in it
         String name = names.applicationName();
-        stack.dynamoDb().createTable(b -> b.tableName(name)
+        stack.dynamoDb()
+                .createTable(b -> b.tableName(name)
                         .billingMode(BillingMode.PAY_PER_REQUEST)
                         .attributeDefinitions(AttributeDefinition.builder()
-                                .attributeName("leaseKey").attributeType(ScalarAttributeType.S).build())
-                        .keySchema(KeySchemaElement.builder().attributeName("leaseKey").keyType(KeyType.HASH).build()))
+                                .attributeName("leaseKey")
+                                .attributeType(ScalarAttributeType.S)
+                                .build())
+                        .keySchema(KeySchemaElement.builder()
+                                .attributeName("leaseKey")
+                                .keyType(KeyType.HASH)
+                                .build()))
                 .join();
-        stack.dynamoDb().putItem(b -> b.tableName(name).item(Map.of(
-                        "leaseKey", AttributeValue.fromS("shardId-000000000000"),
-                        "leaseOwner", AttributeValue.fromS("kcl-worker"),
-                        "leaseCounter", AttributeValue.fromN("12"),
-                        "checkpoint", AttributeValue.fromS("49590338271490256608559692538361571095921575989136588898"),
-                        "checkpointSubSequenceNumber", AttributeValue.fromN("0"),
-                        "ownerSwitchesSinceCheckpoint", AttributeValue.fromN("0"))))
+        stack.dynamoDb()
+                .putItem(b -> b.tableName(name)
+                        .item(Map.of(
+                                "leaseKey", AttributeValue.fromS("shardId-000000000000"),
+                                "leaseOwner", AttributeValue.fromS("kcl-worker"),
+                                "leaseCounter", AttributeValue.fromN("12"),
+                                "checkpoint",
+                                        AttributeValue.fromS(
+                                                "49590338271490256608559692538361571095921575989136588898"),
+                                "checkpointSubSequenceNumber", AttributeValue.fromN("0"),
+                                "ownerSwitchesSinceCheckpoint", AttributeValue.fromN("0"))))
                 .join();
-        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), name).build();
+        DynamoDbLeaseTable table =
+                DynamoDbLeaseTable.builder(stack.dynamoDb(), name).build();
 
         // When kcl starts on it
         table.ensureExists();
@@ -71,39 +84,57 @@ class TableSetupIT {
     @Test
     void reusesAnExistingOwnerIndexWhateverItsName(AwsStack stack, TestNames names) {
         String name = names.applicationName();
-        stack.dynamoDb().createTable(b -> b.tableName(name)
+        stack.dynamoDb()
+                .createTable(b -> b.tableName(name)
                         .billingMode(BillingMode.PAY_PER_REQUEST)
                         .attributeDefinitions(
-                                AttributeDefinition.builder().attributeName("leaseKey").attributeType(ScalarAttributeType.S).build(),
-                                AttributeDefinition.builder().attributeName("leaseOwner").attributeType(ScalarAttributeType.S).build())
-                        .keySchema(KeySchemaElement.builder().attributeName("leaseKey").keyType(KeyType.HASH).build())
-                        .globalSecondaryIndexes(software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex.builder()
-                                .indexName("OwnersOfLeases")
-                                .keySchema(KeySchemaElement.builder().attributeName("leaseOwner").keyType(KeyType.HASH).build())
-                                .projection(p -> p.projectionType(ProjectionType.ALL))
-                                .build()))
+                                AttributeDefinition.builder()
+                                        .attributeName("leaseKey")
+                                        .attributeType(ScalarAttributeType.S)
+                                        .build(),
+                                AttributeDefinition.builder()
+                                        .attributeName("leaseOwner")
+                                        .attributeType(ScalarAttributeType.S)
+                                        .build())
+                        .keySchema(KeySchemaElement.builder()
+                                .attributeName("leaseKey")
+                                .keyType(KeyType.HASH)
+                                .build())
+                        .globalSecondaryIndexes(
+                                software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex.builder()
+                                        .indexName("OwnersOfLeases")
+                                        .keySchema(KeySchemaElement.builder()
+                                                .attributeName("leaseOwner")
+                                                .keyType(KeyType.HASH)
+                                                .build())
+                                        .projection(p -> p.projectionType(ProjectionType.ALL))
+                                        .build()))
                 .join();
-        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), name).build();
+        DynamoDbLeaseTable table =
+                DynamoDbLeaseTable.builder(stack.dynamoDb(), name).build();
 
         table.ensureExists();
         Lease lease = Lease.create("shard-0", StoredCheckpoint.of("TRIM_HORIZON"), Set.of());
         table.create(lease);
         table.assign(lease, "w");
 
-        assertThat(describe(stack, name).globalSecondaryIndexes()).extracting(GlobalSecondaryIndexDescription::indexName)
+        assertThat(describe(stack, name).globalSecondaryIndexes())
+                .extracting(GlobalSecondaryIndexDescription::indexName)
                 .containsExactlyInAnyOrder("OwnersOfLeases", "entityType-index");
         assertThat(table.leasesOwnedBy("w")).hasSize(1);
     }
 
     @Test
     void aMissingTableIsAClearNonRetryableError(AwsStack stack, TestNames names) {
-        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName()).build();
+        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
+                .build();
 
         assertThatThrownBy(table::listLeases)
                 .isInstanceOf(LeaseTableException.class)
                 .hasMessageContaining(names.applicationName())
                 .hasMessageContaining("does not exist")
-                .satisfies(e -> assertThat(((LeaseTableException) e).retryable()).isFalse());
+                .satisfies(
+                        e -> assertThat(((LeaseTableException) e).retryable()).isFalse());
     }
 
     @Test
