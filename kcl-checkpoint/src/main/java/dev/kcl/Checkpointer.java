@@ -47,12 +47,23 @@ public interface Checkpointer {
      * Records a pending checkpoint for everything delivered so far without making it current (KCL's
      * {@code pendingCheckpoint}): for processors that must finish work elsewhere before committing. The same rules
      * and exceptions apply as for {@link #checkpoint()}.
+     *
+     * <p>The three {@code checkpoint} methods are the whole contract a checkpointer must meet; the worker's own
+     * checkpointers also support prepared checkpoints, while one written for a test may leave these methods out.
+     *
+     * @throws UnsupportedOperationException if this checkpointer does not support prepared checkpoints
      */
-    PreparedCheckpoint prepareCheckpoint();
+    default PreparedCheckpoint prepareCheckpoint() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not support prepared checkpoints");
+    }
 
     /** Records a pending checkpoint up to and including {@code record}. See {@link #prepareCheckpoint()}. */
-    PreparedCheckpoint prepareCheckpoint(KinesisRecord record);
+    default PreparedCheckpoint prepareCheckpoint(KinesisRecord record) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not support prepared checkpoints");
+    }
 
     /** Records a pending checkpoint at this sequence and sub-sequence number. See {@link #prepareCheckpoint()}. */
-    PreparedCheckpoint prepareCheckpoint(String sequenceNumber, long subSequenceNumber);
+    default PreparedCheckpoint prepareCheckpoint(String sequenceNumber, long subSequenceNumber) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not support prepared checkpoints");
+    }
 }

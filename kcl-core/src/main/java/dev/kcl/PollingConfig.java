@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param maxRecordsPerCall the {@code Limit} of each GetRecords call (1-10,000)
  * @param idleTime the wait before the next call once a shard is caught up
- * @param minCallInterval the least time between two calls on one shard (Kinesis allows 5 per second)
+ * @param minCallInterval the least time between two calls on one shard, retries included; at least 200 ms, as Kinesis
+ *     allows 5 GetRecords calls per second per shard
  * @param maxPrefetchRecords a shard stops reading ahead once this many records wait for the processor
  * @param maxPrefetchBytes ... or this many bytes
  * @param throttleBackoff the backoff after throttling or a failed call
@@ -27,7 +28,11 @@ public record PollingConfig(
             throw new IllegalArgumentException("maxRecordsPerCall must be 1-10000, was " + maxRecordsPerCall);
         }
         requireNonNegative(idleTime, "idleTime");
-        requireNonNegative(minCallInterval, "minCallInterval");
+        Objects.requireNonNull(minCallInterval, "minCallInterval");
+        if (minCallInterval.compareTo(KINESIS_MIN_CALL_INTERVAL) < 0) {
+            throw new IllegalArgumentException("minCallInterval must be at least 200 ms (Kinesis allows 5 GetRecords "
+                    + "calls per second per shard), was " + minCallInterval);
+        }
         if (maxPrefetchRecords < 1) {
             throw new IllegalArgumentException("maxPrefetchRecords must be at least 1, was " + maxPrefetchRecords);
         }
@@ -37,10 +42,14 @@ public record PollingConfig(
         Objects.requireNonNull(throttleBackoff, "throttleBackoff");
     }
 
+    private static final Duration KINESIS_MIN_CALL_INTERVAL = Duration.ofMillis(200);
+
+    /** The defaults: 10,000 records a call, 200 ms idle time and call interval, 10,000 records or 8 MiB ahead. */
     public static PollingConfig defaults() {
         return builder().build();
     }
 
+    /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }

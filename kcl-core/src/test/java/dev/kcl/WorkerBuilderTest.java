@@ -80,5 +80,10 @@ class WorkerBuilderTest {
         assertThatThrownBy(() ->
                         PollingConfig.builder().idleTime(Duration.ofMillis(-1)).build())
                 .hasMessageContaining("idleTime");
+        assertThatThrownBy(() -> PollingConfig.builder()
+                        .minCallInterval(Duration.ofMillis(100))
+                        .build())
+                .hasMessageContaining("minCallInterval")
+                .hasMessageContaining("5 GetRecords calls per second");
     }
 }

@@ -319,7 +319,9 @@ final class PollingRecordSource implements RecordSource {
         if (kind == AwsErrors.Kind.NOT_FOUND) {
             iterator = null; // the stream may be gone or recreated: start from a fresh iterator
         }
-        scheduleAt(config.throttleBackoff().delay(failures).toNanos() + 1);
+        long backoff = config.throttleBackoff().delay(failures).toNanos();
+        long earliest = lastCallAt + config.minCallInterval().toNanos() - ticker.nanos(); // retries count as calls
+        scheduleAt(Math.max(backoff, earliest) + 1);
     }
 
     @Override

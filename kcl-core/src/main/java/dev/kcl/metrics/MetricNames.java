@@ -12,6 +12,8 @@ public final class MetricNames {
     public static final String SHARD_END_NOT_CHECKPOINTED = "ShardEndNotCheckpointed";
     public static final String RECORDS_DEAD_LETTERED = "RecordsDeadLettered";
     public static final String RECORDS_SKIPPED = "RecordsSkipped";
+    /** Shards that could not start because the checkpoint stored in their lease cannot be read from. */
+    public static final String UNUSABLE_CHECKPOINTS = "UnusableCheckpoints";
 
     public static final String GET_RECORDS_SUCCESS = "GetRecordsSuccess";
     public static final String GET_RECORDS_THROTTLED = "GetRecordsThrottled";

@@ -25,7 +25,7 @@ class PollingRecordSourceTest {
     private final FakeKinesis kinesis = new FakeKinesis(time);
     private PollingConfig config = PollingConfig.builder()
             .maxRecordsPerCall(10)
-            .minCallInterval(Duration.ofMillis(50))
+            .minCallInterval(Duration.ofMillis(200))
             .idleTime(Duration.ofMillis(500))
             .throttleBackoff(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), Integer.MAX_VALUE))
             .build();
@@ -75,8 +75,8 @@ class PollingRecordSourceTest {
         assertThat(drain(source, 25)).hasSize(25);
         advance(2_000);
 
-        assertThat(gapsAfter(0)).isEqualTo(50); // behind: only the minimum interval
-        assertThat(gapsAfter(1)).isEqualTo(50);
+        assertThat(gapsAfter(0)).isEqualTo(200); // behind: only the minimum interval
+        assertThat(gapsAfter(1)).isEqualTo(200);
         assertThat(gapsAfter(2)).isEqualTo(500); // caught up (5 of 10): the idle time
         assertThat(gapsAfter(3)).isEqualTo(500);
     }
@@ -85,7 +85,7 @@ class PollingRecordSourceTest {
     void stopsReadingAheadAtThePrefetchBound() {
         config = PollingConfig.builder()
                 .maxRecordsPerCall(10)
-                .minCallInterval(Duration.ofMillis(50))
+                .minCallInterval(Duration.ofMillis(200))
                 .maxPrefetchRecords(20)
                 .build();
         kinesis.add(100);
@@ -116,7 +116,54 @@ class PollingRecordSourceTest {
         assertThat(kinesis.calls).hasSizeGreaterThanOrEqualTo(5);
         long firstToSuccess =
                 (kinesis.calls.get(4).atNanos() - kinesis.calls.get(0).atNanos()) / 1_000_000;
-        assertThat(firstToSuccess).isLessThanOrEqualTo(100 + 200 + 400 + 100);
+        assertThat(firstToSuccess).isLessThanOrEqualTo(200 + 200 + 400 + 100);
+    }
+
+    @Test
+    void neverCallsMoreThanFiveTimesASecondEvenWhileRetrying() {
+        config = PollingConfig.builder()
+                .throttleBackoff(new Backoff(Duration.ofMillis(1), Duration.ofMillis(5), Integer.MAX_VALUE))
+                .build();
+        kinesis.add(5);
+        for (int i = 0; i < 20; i++) {
+            kinesis.failures.add(ProvisionedThroughputExceededException.builder()
+                    .message("slow down")
+                    .build());
+        }
+        PollingRecordSource source = source(new Checkpoint.TrimHorizon());
+
+        assertThat(drain(source, 5)).containsExactly("r0", "r1", "r2", "r3", "r4");
+        advance(2_000);
+
+        assertThat(kinesis.calls).hasSizeGreaterThan(20);
+        for (String operation : List.of("GetShardIterator", "GetRecords")) {
+            List<FakeKinesis.Call> calls = kinesis.calls.stream()
+                    .filter(c -> c.operation().equals(operation))
+                    .toList();
+            for (int i = 1; i < calls.size(); i++) {
+                assertThat((calls.get(i).atNanos() - calls.get(i - 1).atNanos()) / 1_000_000)
+                        .as("gap before %s call %d", operation, i)
+                        .isGreaterThanOrEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void stopsReadingAheadAtThePrefetchByteBound() {
+        config = PollingConfig.builder()
+                .maxRecordsPerCall(10)
+                .maxPrefetchBytes(50) // records r10.. are 3 bytes: two batches of 30 pass it
+                .build();
+        kinesis.add(100);
+        PollingRecordSource source = source(new Checkpoint.TrimHorizon());
+
+        take(source); // the consumer takes one batch, then is busy
+        advance(5_000);
+
+        assertThat(kinesis.callCount("GetRecords")).isEqualTo(3); // 20 bytes handed over + 60 waiting
+        take(source);
+        advance(1_000);
+        assertThat(kinesis.callCount("GetRecords")).isEqualTo(4);
     }
 
     @Test

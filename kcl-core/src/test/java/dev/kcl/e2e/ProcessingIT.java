@@ -233,7 +233,7 @@ class ProcessingIT {
                                 "graceful handoff of {}: gap {} ms from shutdownRequested to the next delivery",
                                 shard,
                                 gapMillis);
-                assertThat(gapMillis).isLessThan(5_000);
+                assertThat(gapMillis).as("handoff gap of %s", shard).isLessThan(1_000);
             }
         }
     }

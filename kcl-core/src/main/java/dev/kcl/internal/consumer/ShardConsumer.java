@@ -78,6 +78,11 @@ public final class ShardConsumer {
     private Checkpoint.After skipThrough;
     private boolean stopped;
     private int initializeFailures;
+    /**
+     * Lanes are running on the pool: signals wait for them (calls to a processor never overlap, and what they finish
+     * is checkpointed before the shard is handed over).
+     */
+    private boolean lanesInFlight;
 
     public ShardConsumer(Lease lease, ConsumerContext context) {
         this.shardId = lease.leaseKey();
@@ -148,6 +153,22 @@ public final class ShardConsumer {
             return;
         }
         StoredCheckpoint start = lease.checkpoint().orElse(StoredCheckpoint.of(Checkpoint.TRIM_HORIZON));
+        Checkpoint startAt;
+        try {
+            startAt = Checkpoint.fromStored(start, context.initialTimestamp());
+        } catch (IllegalArgumentException e) {
+            // Reading from a guessed position would lose or repeat records: the shard waits, held, until its lease is
+            // reset (which ends this consumer) or the worker restarts with the missing setting.
+            log.error(
+                    "{} cannot start: the checkpoint stored in its lease is unusable ({}). Nothing is read from this "
+                            + "shard until the lease is reset (kcl reset --shard {}) or the worker is configured to "
+                            + "read it (an AT_TIMESTAMP lease needs initialPosition(InitialPosition.atTimestamp(...)))",
+                    shardId,
+                    e.getMessage(),
+                    shardId);
+            context.metrics().count(shardId, MetricNames.UNUSABLE_CHECKPOINTS, 1);
+            return;
+        }
         if (state == ConsumerState.WAITING_ON_PARENTS) {
             transitionTo(ConsumerState.INITIALIZING);
             processor = context.processors().create(shardId);
@@ -191,7 +212,6 @@ public final class ShardConsumer {
             later(delay, this::initialize);
             return;
         }
-        Checkpoint startAt = Checkpoint.fromStored(start, context.initialTimestamp());
         if (startAt instanceof Checkpoint.After after) {
             skipThrough = after;
         }
@@ -284,6 +304,7 @@ public final class ShardConsumer {
         }
         List<KinesisRecord> attempted = tracker.unfinished();
         long started = context.ticker().nanos();
+        lanesInFlight = true;
         List<CompletableFuture<RuntimeException>> running = new ArrayList<>();
         for (int lane = 0; lane < lanes.size(); lane++) {
             List<Integer> indices = byLane.get(lane);
@@ -314,13 +335,9 @@ public final class ShardConsumer {
             indices.forEach(tracker::complete);
             return null;
         } catch (RecordFailedException e) {
-            for (int i : indices) {
-                KinesisRecord r = records.get(i);
-                if (r.sequenceNumber().equals(e.record().sequenceNumber())
-                        && r.subSequenceNumber() == e.record().subSequenceNumber()) {
-                    break;
-                }
-                tracker.complete(i); // the lane's records before the failed one are done
+            int failedAt = indexOf(laneRecords, e.record());
+            for (int i = 0; i < failedAt; i++) {
+                tracker.complete(indices.get(i)); // the lane's records before the failed one are done
             }
             return e;
         } catch (RuntimeException e) {
@@ -336,14 +353,29 @@ public final class ShardConsumer {
             int attempt,
             List<CompletableFuture<RuntimeException>> lanesRun,
             long started) {
+        lanesInFlight = false;
         if (state != ConsumerState.PROCESSING) {
             return;
         }
-        tracker.watermark().ifPresent(w -> checkpointQuietly(w.sequenceNumber().toString(), w.subSequenceNumber()));
+        if (!lostSignal) {
+            try {
+                tracker.watermark()
+                        .ifPresent(w -> checkpointQuietly(w.sequenceNumber().toString(), w.subSequenceNumber()));
+            } catch (LeaseLostException e) {
+                lostSignal = true;
+            } catch (RuntimeException e) {
+                // a failed write of the watermark: the records are delivered again by whoever reads the shard next
+                log.warn("{} could not checkpoint what its lanes finished: {}", shardId, e.toString());
+            }
+        }
         List<KinesisRecord> unfinished = tracker.unfinished();
         java.util.Set<KinesisRecord> notDone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         notDone.addAll(unfinished);
         recordSuccess(attempted.stream().filter(r -> !notDone.contains(r)).toList(), started);
+        if (signalled()) {
+            react(); // a signal that came while the lanes ran, now that they have returned
+            return;
+        }
         if (unfinished.isEmpty()) {
             afterDelivery(batch);
             return;
@@ -492,6 +524,7 @@ public final class ShardConsumer {
         metrics.shard(shardId, MetricNames.BYTES_PROCESSED, MetricUnit.BYTES, bytes);
     }
 
+    /** Where the failed record is in the records; 0 (all of them failed) when it is not among them. */
     private static int indexOf(List<KinesisRecord> records, KinesisRecord failed) {
         for (int i = 0; i < records.size(); i++) {
             KinesisRecord r = records.get(i);
@@ -500,7 +533,7 @@ public final class ShardConsumer {
                 return i;
             }
         }
-        return 0; // not in this batch: treat the whole batch as failed
+        return 0;
     }
 
     private void checkpointQuietly(KinesisRecord record) {
@@ -519,13 +552,19 @@ public final class ShardConsumer {
         ProcessorFailurePolicy policy = context.failurePolicy();
         context.metrics().count(shardId, MetricNames.PROCESSOR_FAILURES, 1);
         List<KinesisRecord> records = segment.records();
+        int old = tooOld(records);
+        if (old > 0 && old < records.size()) {
+            // Only the records past the age limit go; the younger rest is retried (or bisected) on its own.
+            segments.addFirst(new Segment(records.subList(old, records.size()), segment.failures()));
+            giveUp(
+                    new Segment(records.subList(0, old), segment.failures()),
+                    e,
+                    "finding records older than " + policy.maxRecordAge().get(),
+                    batch);
+            return;
+        }
+        boolean tooOld = old > 0;
         String range = range(records);
-        boolean tooOld = policy.maxRecordAge().isPresent()
-                && records.get(0)
-                        .approximateArrivalTimestamp()
-                        .isBefore(context.clock()
-                                .instant()
-                                .minus(policy.maxRecordAge().get()));
         if (policy.bisectOnFailure() && records.size() > 1 && !tooOld) {
             int half = records.size() / 2;
             log.warn("{} processRecords failed for records {}; delivering each half on its own", shardId, range);
@@ -553,6 +592,22 @@ public final class ShardConsumer {
         }
         segments.addFirst(segment);
         later(delay, () -> nextSegment(batch));
+    }
+
+    /** How many of the records, from the first, arrived longer ago than the policy's maximum record age. */
+    private int tooOld(List<KinesisRecord> records) {
+        if (context.failurePolicy().maxRecordAge().isEmpty()) {
+            return 0;
+        }
+        java.time.Instant limit = context.clock()
+                .instant()
+                .minus(context.failurePolicy().maxRecordAge().get());
+        int old = 0;
+        while (old < records.size()
+                && records.get(old).approximateArrivalTimestamp().isBefore(limit)) {
+            old++;
+        }
+        return old;
     }
 
     private void giveUp(Segment segment, RuntimeException e, String why, RecordBatch batch) {
@@ -745,6 +800,9 @@ public final class ShardConsumer {
 
     /** Handles the lease-lost and shutdown signals according to the state. */
     private void react() {
+        if (lanesInFlight) {
+            return; // afterLanes reacts once every lane has returned
+        }
         switch (state) {
             case WAITING_ON_PARENTS -> {
                 shutDown();

@@ -584,4 +584,150 @@ class ShardConsumerTest {
         assertThat(calls).contains("shutdownRequested");
         assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("TRIM_HORIZON"));
     }
+
+    /** A lane processor that records its calls and, on the record "a1", runs the given signal as if it came now. */
+    private RecordProcessor signallingLanes(java.util.function.Consumer<ShardConsumer> signal, ShardConsumer[] holder) {
+        return new RecordProcessor() {
+            @Override
+            public void processRecords(ProcessRecordsInput input) {
+                List<String> data = input.records().stream()
+                        .map(KinesisRecord::dataAsString)
+                        .toList();
+                calls.add("process " + data);
+                if (data.contains("a1")) {
+                    signal.accept(holder[0]); // arrives while the lanes are still running
+                }
+            }
+
+            @Override
+            public void shardEnded(ShardEndedInput input) {
+                input.checkpointer().checkpoint();
+            }
+
+            @Override
+            public void leaseLost(LeaseLostInput input) {
+                calls.add("leaseLost");
+            }
+
+            @Override
+            public void shutdownRequested(ShutdownRequestedInput input) {
+                calls.add("shutdownRequested");
+            }
+        };
+    }
+
+    @Test
+    void aHandoffRequestedWhileLanesRunWaitsForThemAndCheckpointsWhatTheyFinished() {
+        parallelism = 3;
+        batches.add(threeKeys());
+        ShardConsumer[] holder = new ShardConsumer[1];
+        holder[0] = consumerWith(signallingLanes(ShardConsumer::shutdownRequested, holder), RETRY);
+
+        holder[0].start();
+        run(Duration.ofSeconds(1));
+
+        List<String> lifecycle =
+                calls.stream().filter(c -> !c.startsWith("source")).toList();
+        assertThat(lifecycle.subList(0, 3))
+                .containsExactlyInAnyOrder("process [a1, a2]", "process [b1, b2]", "process [c1]");
+        assertThat(lifecycle.subList(3, lifecycle.size()))
+                .containsExactly("shutdownRequested", "shutdownRequested", "shutdownRequested");
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("105"));
+        assertThat(holder[0].terminated()).isDone();
+    }
+
+    @Test
+    void aLeaseLostWhileLanesRunIsHeardOnlyAfterEveryLaneReturned() {
+        parallelism = 3;
+        batches.add(threeKeys());
+        ShardConsumer[] holder = new ShardConsumer[1];
+        holder[0] = consumerWith(signallingLanes(ShardConsumer::leaseLost, holder), RETRY);
+
+        holder[0].start();
+        run(Duration.ofSeconds(1));
+
+        List<String> lifecycle =
+                calls.stream().filter(c -> !c.startsWith("source")).toList();
+        assertThat(lifecycle.subList(0, 3)).allMatch(c -> c.startsWith("process"));
+        assertThat(lifecycle.subList(3, lifecycle.size())).containsExactly("leaseLost", "leaseLost", "leaseLost");
+        assertThat(table.get(SHARD).orElseThrow().checkpoint())
+                .contains(StoredCheckpoint.of("TRIM_HORIZON")); // a lost lease writes nothing
+        assertThat(holder[0].terminated()).isDone();
+    }
+
+    @Test
+    void aLaneReportingARecordThatIsNotItsOwnFinishesNothing() {
+        parallelism = 3;
+        batches.add(threeKeys());
+        AtomicInteger failures = new AtomicInteger(1);
+        ShardConsumer consumer = consumerWith(
+                new RecordProcessor() {
+                    @Override
+                    public void processRecords(ProcessRecordsInput input) {
+                        List<String> data = input.records().stream()
+                                .map(KinesisRecord::dataAsString)
+                                .toList();
+                        calls.add("process " + data);
+                        if (data.contains("b1") && failures.getAndDecrement() > 0) {
+                            throw new dev.kcl.RecordFailedException(
+                                    keyed("Z", "999", "not in this lane"), new IllegalStateException("bad report"));
+                        }
+                    }
+
+                    @Override
+                    public void shardEnded(ShardEndedInput input) {
+                        input.checkpointer().checkpoint();
+                    }
+                },
+                RETRY);
+
+        consumer.start();
+        run(Duration.ofSeconds(1));
+
+        assertThat(calls).filteredOn("process [b1, b2]"::equals).hasSize(2); // the whole lane again
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("105"));
+    }
+
+    @Test
+    void onlyRecordsPastTheMaximumAgeGoToTheDeadLettersTheYoungerOnesAreRetried() {
+        clock = java.time.InstantSource.fixed(Instant.parse("2026-01-01T01:00:00Z"));
+        List<KinesisRecord> records = new ArrayList<>(
+                numbered(0, 2, Instant.parse("2026-01-01T00:00:00Z")).records());
+        records.addAll(numbered(2, 4, Instant.parse("2026-01-01T00:59:00Z")).records());
+        batches.add(new RecordBatch(records, 0, Optional.empty()));
+        AtomicInteger failures = new AtomicInteger(1);
+        failWhen = data -> failures.getAndDecrement() > 0;
+        ShardConsumer consumer = consumer(
+                StoredCheckpoint.of("TRIM_HORIZON"),
+                ProcessorFailurePolicy.builder()
+                        .maxAttempts(100)
+                        .maxRecordAge(Duration.ofMinutes(30))
+                        .bisectOnFailure(true)
+                        .thenDeadLetter(deadLetters::addAll)
+                        .build());
+
+        consumer.start();
+        run(Duration.ofSeconds(1));
+
+        assertThat(deadLetters).extracting(l -> l.record().dataAsString()).containsExactly("r0", "r1");
+        assertThat(calls)
+                .filteredOn(c -> c.startsWith("process"))
+                .containsExactly("process [r0, r1, r2, r3]", "process [r2, r3]");
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("1003"));
+    }
+
+    @Test
+    void aLeaseStoredAtTimestampWithoutATimeIsNotReadFromAGuessedPosition() {
+        batches.add(batch(record("101", "a")));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("AT_TIMESTAMP"), RETRY);
+
+        consumer.start();
+        run(Duration.ofSeconds(1));
+        assertThat(calls).isEmpty(); // no processor, nothing read
+
+        consumer.leaseLost();
+        run(Duration.ofMillis(100));
+        assertThat(calls).isEmpty(); // a processor never initialized gets no final call
+        assertThat(consumer.terminated()).isDone();
+    }
 }
