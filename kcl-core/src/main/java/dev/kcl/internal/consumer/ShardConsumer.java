@@ -63,6 +63,7 @@ public final class ShardConsumer {
     private final ConsumerContext context;
     private final SerialExecutor serial;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final ThroughputMeter throughput;
 
     private volatile boolean lostSignal;
     private volatile boolean shutdownSignal;
@@ -89,6 +90,7 @@ public final class ShardConsumer {
         this.lease = lease;
         this.context = context;
         this.serial = new SerialExecutor(context.pool(), "consumer " + shardId);
+        this.throughput = new ThroughputMeter(context.ticker());
     }
 
     public String shardId() {
@@ -181,7 +183,7 @@ public final class ShardConsumer {
             checkpointer = new ShardCheckpointer(
                     shardId,
                     start,
-                    CheckpointStore.of(context.coordinator(), lease.counter()),
+                    withThroughput(CheckpointStore.of(context.coordinator(), lease.counter())),
                     context.checkpointBackoff(),
                     context.sleeper(),
                     new CheckpointObserver() {
@@ -218,6 +220,27 @@ public final class ShardConsumer {
         source = context.sources().open(shardId, startAt);
         transitionTo(ConsumerState.PROCESSING);
         requestNext();
+    }
+
+    /** Every progress write also records the shard's throughput, for the leader's balancing: no extra write. */
+    private CheckpointStore withThroughput(CheckpointStore store) {
+        return new CheckpointStore() {
+            @Override
+            public java.util.Optional<Lease> lease(String leaseKey) {
+                return store.lease(leaseKey);
+            }
+
+            @Override
+            public LeaseWrite update(String leaseKey, java.util.function.UnaryOperator<Lease> change) {
+                java.util.Optional<Double> kbps = throughput.reading();
+                if (kbps.isEmpty()) {
+                    return store.update(leaseKey, change);
+                }
+                return store.update(
+                        leaseKey,
+                        l -> change.apply(l).toBuilder().throughputKBps(kbps).build());
+            }
+        };
     }
 
     // ---- processing
@@ -258,6 +281,11 @@ public final class ShardConsumer {
             context.metrics().count(shardId, MetricNames.MALFORMED_AGGREGATED_RECORDS, split.malformed());
         }
         List<KinesisRecord> records = split.records();
+        long bytes = 0;
+        for (KinesisRecord record : records) {
+            bytes += record.data().remaining();
+        }
+        throughput.delivered(bytes);
         if (skipThrough != null) {
             records = dropProcessed(records);
         }

@@ -730,4 +730,36 @@ class ShardConsumerTest {
         assertThat(calls).isEmpty(); // a processor never initialized gets no final call
         assertThat(consumer.terminated()).isDone();
     }
+
+    @Test
+    void checkpointsRecordTheShardsThroughputForTheBalancer() {
+        byte[] kilobyte = new byte[512];
+        batches.add(batch(
+                KinesisRecord.of("k", "101", Instant.EPOCH, ByteBuffer.wrap(kilobyte)),
+                KinesisRecord.of("k", "102", Instant.EPOCH, ByteBuffer.wrap(kilobyte)),
+                KinesisRecord.of("k", "103", Instant.EPOCH, ByteBuffer.wrap(kilobyte)),
+                KinesisRecord.of("k", "104", Instant.EPOCH, ByteBuffer.wrap(kilobyte))));
+        ShardConsumer consumer = consumerWith(
+                new RecordProcessor() {
+                    @Override
+                    public void processRecords(ProcessRecordsInput input) {
+                        time.advance(Duration.ofSeconds(2)); // 2 KB that took two seconds
+                        input.checkpointer().checkpoint();
+                    }
+
+                    @Override
+                    public void shardEnded(ShardEndedInput input) {
+                        input.checkpointer().checkpoint();
+                    }
+                },
+                RETRY);
+
+        consumer.start();
+        run(Duration.ofMillis(100));
+
+        Lease stored = table.get(SHARD).orElseThrow();
+        assertThat(stored.checkpoint()).contains(StoredCheckpoint.of("104"));
+        assertThat(stored.throughputKBps())
+                .hasValueSatisfying(kbps -> assertThat(kbps).isBetween(0.9, 1.0));
+    }
 }
