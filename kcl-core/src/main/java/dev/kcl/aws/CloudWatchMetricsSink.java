@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.cloudwatch.model.StatisticSet;
  * <ul>
  *   <li><b>Aggregated.</b> Observations fold into one statistic set (count, sum, min, max) per metric and dimensions
  *       per flush interval: never a data point per record.
- *   <li><b>Full calls.</b> A flush sends its data points in calls of up to 1,000 (the API's limit), one call at a
- *       time.
+ *   <li><b>Full calls.</b> A flush sends its data points in calls of up to 1,000 and under 1 MB (the API's
+ *       limits; the size is estimated for the most verbose wire protocol), one call at a time.
  *   <li><b>Never blocks processing.</b> {@link #record} only aggregates in memory. While CloudWatch is unreachable
  *       the data points wait in a bounded buffer; past {@code maxBufferedDatums} the oldest are dropped and counted
  *       ({@code MetricsDropped}).
@@ -45,6 +45,8 @@ import software.amazon.awssdk.services.cloudwatch.model.StatisticSet;
 public final class CloudWatchMetricsSink implements MetricsSink {
     private static final Logger log = LoggerFactory.getLogger(CloudWatchMetricsSink.class);
     static final int MAX_DATUMS_PER_CALL = 1000;
+    /** Below PutMetricData's 1 MB request limit, leaving room for the request's own envelope. */
+    static final int MAX_BYTES_PER_CALL = 900 * 1024;
 
     private final CloudWatchAsyncClient cloudWatch;
     private final MetricsConfig config;
@@ -120,7 +122,13 @@ public final class CloudWatchMetricsSink implements MetricsSink {
         }
         sending = true;
         List<MetricDatum> batch = new ArrayList<>(Math.min(MAX_DATUMS_PER_CALL, pending.size()));
+        int bytes = 0;
         while (batch.size() < MAX_DATUMS_PER_CALL && !pending.isEmpty()) {
+            int size = estimatedSize(pending.peekFirst());
+            if (!batch.isEmpty() && bytes + size > MAX_BYTES_PER_CALL) {
+                break;
+            }
+            bytes += size;
             batch.add(pending.pollFirst());
         }
         calls.incrementAndGet();
@@ -166,6 +174,27 @@ public final class CloudWatchMetricsSink implements MetricsSink {
         } catch (Exception e) { // a final flush is best effort: the worker is stopping either way
             log.debug("final metrics flush did not finish: {}", e.toString());
         }
+    }
+
+    /**
+     * An upper bound on a data point's share of a request in the query protocol, the most verbose one the SDK may use:
+     * each field is a parameter such as {@code MetricData.member.1000.Dimensions.member.30.Value=}, and names and
+     * values may be percent-encoded (up to 3 bytes a character, 9 for characters outside ASCII: counted as 9).
+     */
+    static int estimatedSize(MetricDatum datum) {
+        int size = 400 + encoded(datum.metricName()); // name, unit, timestamp and the four statistics
+        for (Dimension dimension : datum.dimensions()) {
+            size += 80 + encoded(dimension.name()) + encoded(dimension.value());
+        }
+        return size;
+    }
+
+    private static int encoded(String text) {
+        int size = 0;
+        for (int i = 0; i < text.length(); i++) {
+            size += text.charAt(i) < 0x80 ? 3 : 9;
+        }
+        return size;
     }
 
     private static MetricDatum toDatum(MetricAggregator.Aggregate aggregate) {

@@ -30,9 +30,22 @@ class PollingRecordSourceTest {
             .throttleBackoff(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), Integer.MAX_VALUE))
             .build();
 
+    private final List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Long> lags = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final dev.kcl.spi.RetrievalMetrics metrics = new dev.kcl.spi.RetrievalMetrics() {
+        @Override
+        public void call(String shardId, Operation operation, Outcome outcome) {
+            outcomes.add(operation + " " + outcome);
+        }
+
+        @Override
+        public void millisBehindLatest(String shardId, long millis) {
+            lags.add(millis);
+        }
+    };
+
     private PollingRecordSource source(Checkpoint start) {
-        return new PollingRecordSource(
-                kinesis, "stream", "shard-0", start, config, scheduler, time, dev.kcl.spi.RetrievalMetrics.none());
+        return new PollingRecordSource(kinesis, "stream", "shard-0", start, config, scheduler, time, metrics);
     }
 
     private void advance(long millis) {
@@ -79,6 +92,7 @@ class PollingRecordSourceTest {
         assertThat(gapsAfter(1)).isEqualTo(200);
         assertThat(gapsAfter(2)).isEqualTo(500); // caught up (5 of 10): the idle time
         assertThat(gapsAfter(3)).isEqualTo(500);
+        assertThat(lags).startsWith(5_000L, 5_000L).contains(0L); // behind while records remain, then caught up
     }
 
     @Test
@@ -117,6 +131,9 @@ class PollingRecordSourceTest {
         long firstToSuccess =
                 (kinesis.calls.get(4).atNanos() - kinesis.calls.get(0).atNanos()) / 1_000_000;
         assertThat(firstToSuccess).isLessThanOrEqualTo(200 + 200 + 400 + 100);
+        assertThat(outcomes).filteredOn("GET_RECORDS THROTTLED"::equals).hasSize(3);
+        assertThat(outcomes).filteredOn("GET_RECORDS SUCCESS"::equals).isNotEmpty();
+        assertThat(outcomes).filteredOn("GET_RECORDS ERROR"::equals).isEmpty();
     }
 
     @Test

@@ -53,7 +53,20 @@ class MetricsIT {
         }
 
         assertThat(sum(stack, MetricNames.RECORDS_PROCESSED, app)).isEqualTo(300);
-        assertThat(sum(stack, MetricNames.BYTES_PROCESSED, app)).isEqualTo(300 * "record-000".length(), within(2000));
+        long bytes = OneWorkerIT.records(0, 300).stream()
+                .mapToLong(r -> r.data().asByteArray().length)
+                .sum();
+        assertThat(sum(stack, MetricNames.BYTES_PROCESSED, app)).isEqualTo(bytes);
+        assertThat(sum(stack, MetricNames.LEASES_TAKEN, app)).isEqualTo(2); // both shards, once
+        assertThat(sum(stack, MetricNames.LEASES_LOST, app)).isZero();
+        assertThat(sum(stack, MetricNames.PROCESSOR_FAILURES, app)).isZero();
+        assertThat(sum(stack, MetricNames.GET_RECORDS_THROTTLED, app) + sum(stack, MetricNames.GET_RECORDS_ERRORS, app))
+                .isZero();
+        assertThat(sum(stack, MetricNames.CHECKPOINT_SUCCESS, app)).isPositive();
+        assertThat(sum(stack, MetricNames.CHECKPOINT_FAILURE, app)).isZero();
+        assertThat(max(stack, MetricNames.LEASES_HELD, app)).isEqualTo(2);
+        assertThat(data(stack, MetricNames.WORKER_HEARTBEAT_AGE))
+                .allSatisfy(d -> assertThat(d.unit()).isEqualTo("Milliseconds"));
         assertThat(data(stack, MetricNames.RECORDS_PROCESSED))
                 .extracting(MetricDatum::dimensions)
                 .anySatisfy(d -> assertThat(d).containsKey(MetricNames.SHARD));
@@ -74,8 +87,42 @@ class MetricsIT {
                 .contains(Map.of(MetricNames.APPLICATION, names.applicationName(), MetricNames.WORKER, "w1"));
     }
 
-    private static org.assertj.core.data.Offset<Double> within(double value) {
-        return org.assertj.core.data.Offset.offset(value);
+    @Test
+    void atLevelNoneAWorkerPublishesNothingAtAll(AwsStack stack, TestNames names) {
+        StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
+        admin.create(names.streamName(), 1);
+        admin.put(names.streamName(), OneWorkerIT.records(0, 50));
+        Delivered delivered = new Delivered("w1");
+
+        try (Worker worker = Worker.builder()
+                .applicationName(names.applicationName())
+                .streamName(names.streamName())
+                .kinesis(stack.kinesisHttp1())
+                .dynamoDb(stack.dynamoDb())
+                .cloudWatch(stack.cloudWatch())
+                .metrics(MetricsConfig.builder()
+                        .level(MetricsLevel.NONE)
+                        .flushInterval(Duration.ofSeconds(1))
+                        .build())
+                .processorFactory(delivered)
+                .initialPosition(InitialPosition.trimHorizon())
+                .build()) {
+            worker.start();
+            await(Duration.ofSeconds(60), () -> delivered.count() >= 50, () -> delivered.count() + " delivered");
+        } // closing flushes whatever a sink holds
+
+        assertThat(stack.metrics().metrics())
+                .filteredOn(d -> d.dimensions().containsValue(names.applicationName()))
+                .isEmpty();
+    }
+
+    private static double max(AwsStack stack, String name, Map<String, String> dimensions) {
+        return stack.metrics().metrics(name).stream()
+                .filter(d -> d.dimensions().equals(dimensions))
+                .mapToDouble(d ->
+                        d.statistics().map(MetricDatum.StatisticSet::maximum).orElse(0.0))
+                .max()
+                .orElse(0);
     }
 
     private static List<MetricDatum> data(AwsStack stack, String name) {

@@ -9,6 +9,7 @@ import dev.kcl.testkit.MetricDatum;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,56 @@ class CloudWatchMetricsSinkIT {
     }
 
     @Test
+    void keepsEachCallUnderTheApiPayloadLimit() {
+        CloudWatchMetricsSink sink = sink(10_000);
+        String longValue = "v".repeat(1024);
+        for (int i = 0; i < 1000; i++) {
+            sink.record(new Metric(
+                    "M" + i,
+                    MetricUnit.COUNT,
+                    1,
+                    Map.of("ApplicationName", "orders", "A", longValue + i, "B", longValue, "C", longValue),
+                    clock.instant()));
+        }
+
+        sink.flush();
+        awaitData(1000);
+
+        assertThat(cloudWatch.calls()).hasSizeGreaterThan(1);
+        assertThat(cloudWatch.calls())
+                .allSatisfy(call -> assertThat(call.bodyBytes()).isLessThanOrEqualTo(1024 * 1024));
+        assertThat(cloudWatch.metrics()).hasSize(1000);
+    }
+
+    @Test
+    void aFailedCallIsRetriedWithBackoffByTheClientWithinTheSameFlush() {
+        CloudWatchMetricsSink sink = sink(1000); // the test kit's client keeps the SDK's default retry policy
+        sink.record(new Metric(
+                MetricNames.RECORDS_PROCESSED,
+                MetricUnit.COUNT,
+                7,
+                Map.of("ApplicationName", "orders"),
+                clock.instant()));
+        cloudWatch.failNextRequests(2);
+
+        sink.flush();
+        awaitCalls(1);
+
+        assertThat(cloudWatch.failedRequests()).isEqualTo(2);
+        assertThat(sink.calls()).isEqualTo(1); // one PutMetricData call, three HTTP attempts
+        assertThat(cloudWatch.metrics(MetricNames.RECORDS_PROCESSED))
+                .singleElement()
+                .satisfies(d -> assertThat(d.statistics()).contains(new MetricDatum.StatisticSet(1, 7, 7, 7)));
+    }
+
+    private void awaitData(int datums) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (cloudWatch.metrics().size() < datums && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
     void whileCloudWatchIsDownDataWaitsInABoundedBufferAndDropsAreCounted() {
         CloudWatchAsyncClient noRetries = CloudWatchAsyncClient.builder()
                 .endpointOverride(cloudWatch.endpoint())
@@ -159,23 +210,26 @@ class CloudWatchMetricsSinkIT {
     void aHundredShardsAtSummaryCostOneSmallCallAMinute() {
         CloudWatchMetricsSink sink = sink(10_000);
         Metrics metrics = new Metrics(sink, MetricsLevel.SUMMARY, "orders", "w1", clock);
+        List<String> names = metricNames();
         int minutes = 5;
         for (int minute = 0; minute < minutes; minute++) {
             for (int batch = 0; batch < 300; batch++) { // 5 batches a second per shard... in total
                 for (int shard = 0; shard < 100; shard++) {
                     String id = "shardId-" + shard;
-                    metrics.count(id, MetricNames.RECORDS_PROCESSED, 100);
-                    metrics.shard(id, MetricNames.BYTES_PROCESSED, MetricUnit.BYTES, 10_000);
-                    metrics.shard(id, MetricNames.PROCESSING_LATENCY, MetricUnit.MILLISECONDS, 3);
+                    for (String name : names) { // everything a worker records, as if it all happened every batch
+                        if (!List.of(
+                                        MetricNames.MILLIS_BEHIND_LATEST,
+                                        MetricNames.LEASES_HELD,
+                                        MetricNames.WORKER_HEARTBEAT_AGE)
+                                .contains(name)) {
+                            metrics.count(id, name, 1);
+                        }
+                    }
                     metrics.millisBehindLatest(id, 0);
-                    metrics.call(
-                            id,
-                            dev.kcl.spi.RetrievalMetrics.Operation.GET_RECORDS,
-                            dev.kcl.spi.RetrievalMetrics.Outcome.SUCCESS);
-                    metrics.count(id, MetricNames.CHECKPOINT_SUCCESS, 1);
                 }
             }
             metrics.worker(MetricNames.LEASES_HELD, MetricUnit.COUNT, 100);
+            metrics.worker(MetricNames.WORKER_HEARTBEAT_AGE, MetricUnit.MILLISECONDS, 900);
             sink.flush(); // the worker flushes once a minute
             awaitCalls(minute + 1);
         }
@@ -188,6 +242,23 @@ class CloudWatchMetricsSinkIT {
                         callsPerMinute,
                         datumsPerMinute);
         assertThat(callsPerMinute).isLessThanOrEqualTo(1);
-        assertThat(datumsPerMinute).isLessThanOrEqualTo(10);
+        assertThat(datumsPerMinute).isLessThanOrEqualTo(names.size()); // one per metric, whatever the shard count
+    }
+
+    /** Every metric name kcl records. */
+    private static List<String> metricNames() {
+        List<String> names = new java.util.ArrayList<>();
+        for (java.lang.reflect.Field field : MetricNames.class.getFields()) {
+            try {
+                String value = (String) field.get(null);
+                if (!List.of(MetricNames.APPLICATION, MetricNames.SHARD, MetricNames.WORKER)
+                        .contains(value)) {
+                    names.add(value);
+                }
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return names;
     }
 }

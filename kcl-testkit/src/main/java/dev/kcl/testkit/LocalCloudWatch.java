@@ -42,8 +42,12 @@ public final class LocalCloudWatch implements AutoCloseable {
     private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One {@code PutMetricData} call as received. */
-    public record PutMetricDataCall(String protocol, boolean compressed, List<MetricDatum> data) {
+    /**
+     * One {@code PutMetricData} call as received.
+     *
+     * @param bodyBytes the size of the request body, uncompressed (CloudWatch accepts at most 1 MB)
+     */
+    public record PutMetricDataCall(String protocol, boolean compressed, int bodyBytes, List<MetricDatum> data) {
         public PutMetricDataCall {
             data = List.copyOf(data);
         }
@@ -158,7 +162,8 @@ public final class LocalCloudWatch implements AutoCloseable {
                 return;
             }
             String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
-            calls.add(new PutMetricDataCall(protocol.name, encoding != null && encoding.contains("gzip"), data));
+            calls.add(new PutMetricDataCall(
+                    protocol.name, encoding != null && encoding.contains("gzip"), body.length, data));
             protocol.respondOk(exchange);
         } catch (RuntimeException e) {
             log.warn("local CloudWatch failed to handle a request", e);

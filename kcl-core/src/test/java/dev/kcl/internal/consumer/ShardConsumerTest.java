@@ -18,6 +18,7 @@ import dev.kcl.leases.LeaseCoordinator;
 import dev.kcl.leases.LeaseListener;
 import dev.kcl.leases.StoredCheckpoint;
 import dev.kcl.leases.memory.InMemoryLeaseTable;
+import dev.kcl.metrics.MetricNames;
 import dev.kcl.spi.ChildShard;
 import dev.kcl.spi.RecordBatch;
 import dev.kcl.spi.RecordSource;
@@ -57,6 +58,15 @@ class ShardConsumerTest {
     private java.time.InstantSource clock = java.time.InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
     private final List<dev.kcl.DeadLetter> deadLetters = new ArrayList<>();
     private java.util.function.Predicate<List<String>> failWhen = data -> false;
+    private final List<dev.kcl.metrics.Metric> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The sum of what was recorded under {@code name} (SUMMARY: one observation per event). */
+    private double metric(String name) {
+        return recorded.stream()
+                .filter(m -> m.name().equals(name))
+                .mapToDouble(dev.kcl.metrics.Metric::value)
+                .sum();
+    }
 
     /** Serves the scripted batches; waits (pending future) when there are none. */
     private final class ScriptedSource implements RecordSource {
@@ -154,7 +164,8 @@ class ShardConsumerTest {
                 Optional.empty(),
                 Runnable::run,
                 scheduler,
-                dev.kcl.internal.metrics.Metrics.none(),
+                new dev.kcl.internal.metrics.Metrics(
+                        recorded::add, dev.kcl.metrics.MetricsLevel.SUMMARY, "app", "w", clock),
                 time,
                 "stream",
                 clock,
@@ -219,6 +230,11 @@ class ShardConsumerTest {
         assertThat(calls).containsSubsequence("process [a]", "process [a]", "process [a]", "process [b]");
         assertThat(calls).filteredOn(c -> c.equals("process [a]")).hasSize(3);
         assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("102"));
+        assertThat(metric(MetricNames.PROCESSOR_FAILURES)).isEqualTo(2);
+        assertThat(metric(MetricNames.RECORDS_PROCESSED)).isEqualTo(2);
+        assertThat(metric(MetricNames.BYTES_PROCESSED)).isEqualTo(2);
+        assertThat(metric(MetricNames.CHECKPOINT_SUCCESS)).isEqualTo(2);
+        assertThat(metric(MetricNames.CHECKPOINT_FAILURE)).isZero();
     }
 
     @Test
@@ -254,6 +270,8 @@ class ShardConsumerTest {
         run(Duration.ofSeconds(1));
 
         assertThat(calls).filteredOn(c -> c.startsWith("process")).containsExactly("process [a]", "process [b]");
+        assertThat(metric(MetricNames.RECORDS_SKIPPED)).isEqualTo(1);
+        assertThat(metric(MetricNames.PROCESSOR_FAILURES)).isEqualTo(1);
     }
 
     @Test
@@ -270,6 +288,8 @@ class ShardConsumerTest {
         run(Duration.ofSeconds(1));
 
         assertThat(calls).contains("initialize 100/1", "process [x2, y]");
+        assertThat(metric(MetricNames.RECORDS_DEAGGREGATED)).isEqualTo(3);
+        assertThat(metric(MetricNames.MALFORMED_AGGREGATED_RECORDS)).isZero();
     }
 
     @Test
@@ -298,6 +318,7 @@ class ShardConsumerTest {
         run(Duration.ofSeconds(2));
 
         assertThat(calls).filteredOn("shardEnded"::equals).hasSize(2);
+        assertThat(metric(MetricNames.SHARD_END_NOT_CHECKPOINTED)).isEqualTo(1);
         assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("SHARD_END"));
         assertThat(consumer.terminated()).isDone();
     }
@@ -390,6 +411,7 @@ class ShardConsumerTest {
             assertThat(letter.error()).contains("poison");
         });
         assertThat(calls).contains("process [r100]"); // the shard went on
+        assertThat(metric(MetricNames.RECORDS_DEAD_LETTERED)).isEqualTo(1);
         assertThat(calls.stream().filter(c -> c.startsWith("process")).count()).isLessThan(30); // ~2 log2(100) + 2
         assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("1100"));
     }
@@ -724,6 +746,7 @@ class ShardConsumerTest {
         consumer.start();
         run(Duration.ofSeconds(1));
         assertThat(calls).isEmpty(); // no processor, nothing read
+        assertThat(metric(MetricNames.UNUSABLE_CHECKPOINTS)).isEqualTo(1);
 
         consumer.leaseLost();
         run(Duration.ofMillis(100));
@@ -761,5 +784,23 @@ class ShardConsumerTest {
         assertThat(stored.checkpoint()).contains(StoredCheckpoint.of("104"));
         assertThat(stored.throughputKBps())
                 .hasValueSatisfying(kbps -> assertThat(kbps).isBetween(0.9, 1.0));
+    }
+
+    @Test
+    void aRecordWithTheAggregationMagicButABadBodyIsDeliveredAsItCameAndCounted() {
+        byte[] aggregated = KplAggregator.aggregate(
+                List.of(KplAggregator.UserRecord.of("k", "x0"), KplAggregator.UserRecord.of("k", "x1")));
+        aggregated[aggregated.length - 1] ^= 0x55; // the MD5 no longer matches
+        batches.add(batch(KinesisRecord.of("k", "100", Instant.EPOCH, ByteBuffer.wrap(aggregated))));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), RETRY);
+
+        consumer.start();
+        run(Duration.ofSeconds(1));
+
+        assertThat(calls).filteredOn(c -> c.startsWith("process")).hasSize(1);
+        assertThat(metric(MetricNames.MALFORMED_AGGREGATED_RECORDS)).isEqualTo(1);
+        assertThat(metric(MetricNames.RECORDS_DEAGGREGATED)).isZero();
+        assertThat(metric(MetricNames.RECORDS_PROCESSED)).isEqualTo(1);
+        assertThat(metric(MetricNames.BYTES_PROCESSED)).isEqualTo(aggregated.length);
     }
 }
