@@ -87,20 +87,19 @@ final class KinesisMockInstallation {
                 "kinesis-local@" + version);
         log.info("installing kinesis-local {} with node {}: {}", version, nodeVersion, String.join(" ", command));
         int exit;
+        // Managed like the emulator: stopped with its children if the install times out or the JVM shuts down.
+        ManagedProcess process;
         try {
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-                    .start();
-            if (!process.waitFor(10, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
+            process = ManagedProcess.start("npm install kinesis-local", new ProcessBuilder(command), logFile);
+        } catch (UncheckedIOException e) {
+            throw new IllegalStateException(missingNodeMessage("npm could not be started: " + e.getMessage()), e);
+        }
+        try (process) {
+            if (!process.waitFor(java.time.Duration.ofMinutes(10))) {
                 throw new IllegalStateException(
                         "npm install of kinesis-local " + version + " did not finish in 10 minutes; see " + logFile);
             }
             exit = process.exitValue();
-        } catch (IOException e) {
-            throw new IllegalStateException(missingNodeMessage("npm could not be started: " + e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while installing kinesis-local", e);

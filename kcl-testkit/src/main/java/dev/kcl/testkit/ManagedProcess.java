@@ -66,6 +66,16 @@ final class ManagedProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** Waits for the process to exit; true if it did within {@code timeout}. */
+    boolean waitFor(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The exit value of a process that has exited. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
     /** The last lines of the process's log, for error messages. */
     String logTail(int lines) {
         try {

@@ -22,6 +22,35 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 @KclStack
 class LocalDynamoDbIT {
 
+    /**
+     * Where no sqlite4java artifact is resolved (always so on aarch64), DynamoDB Local loads the native library bundled
+     * in its own jar: run it in a JVM whose library path holds nothing.
+     */
+    @Test
+    void startsWithDynamoDbLocalsOwnNativeLibraryWhenNoneIsResolved(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path empty) throws Exception {
+        java.nio.file.Path log = empty.resolve("probe.log");
+        Process probe = new ProcessBuilder(
+                        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                                .toString(),
+                        "-D" + SqliteNativeLibrary.LIBRARY_PATH_PROPERTY + "=" + empty,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        DynamoDbProbeMain.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        boolean exited = probe.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (!exited) {
+            probe.destroyForcibly();
+        }
+        String output = java.nio.file.Files.readString(log);
+
+        assertThat(exited).as("the probe exited; it printed:%n%s", output).isTrue();
+        assertThat(output).contains("tables=[probe-table]");
+        assertThat(probe.exitValue()).isZero();
+    }
+
     @Test
     void conditionalWritesFailAsDynamoDbsDo(AwsStack stack, TestNames names) {
         // Given a lease-style table with an owner index created in the same call
