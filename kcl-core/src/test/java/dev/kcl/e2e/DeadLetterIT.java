@@ -139,6 +139,47 @@ class DeadLetterIT {
     }
 
     @Test
+    void aPoisonRecordReachesTheDeadLetterStreamWithItsPayloadAndTheShardGoesOn(AwsStack stack, TestNames names) {
+        // Given one record the processor can never handle among 30, read one record per call (no bisection)
+        StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
+        admin.create(names.streamName(), 1);
+        String dlq = names.unique("dlq");
+        admin.create(dlq, 1);
+        admin.put(names.streamName(), OneWorkerIT.records(0, 30));
+        ProcessorFailurePolicy policy = ProcessorFailurePolicy.builder()
+                .maxAttempts(3)
+                .backoff(FAST)
+                .thenDeadLetter(KinesisDeadLetters.stream(stack.kinesisHttp1(), dlq))
+                .build();
+
+        // When a worker consumes them
+        try (Worker worker = Worker.builder()
+                .applicationName(names.applicationName())
+                .streamName(names.streamName())
+                .kinesis(stack.kinesisHttp1())
+                .dynamoDb(stack.dynamoDb())
+                .processorFactory(shardId -> failingOn("record-10"::equals))
+                .initialPosition(InitialPosition.trimHorizon())
+                .retrieval(dev.kcl.Retrieval.polling(
+                        dev.kcl.PollingConfig.builder().maxRecordsPerCall(1).build()))
+                .failurePolicy(policy)
+                .build()) {
+            worker.start();
+            await(Duration.ofSeconds(60), () -> processed.size() >= 29, () -> processed.size() + " processed");
+            await(Duration.ofSeconds(10), () -> !deadLetters(stack, dlq).isEmpty(), () -> "no dead letter");
+        }
+
+        // Then after three attempts the poison record went to the dead-letter stream, and everything after it was read
+        assertThat(deadLetters(stack, dlq)).singleElement().satisfies(envelope -> {
+            assertThat(envelope).contains("\"attempts\":3", "cannot parse record-10");
+            String data = envelope.replaceAll(".*\"data\":\"([^\"]*)\".*", "$1");
+            assertThat(new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8))
+                    .isEqualTo("record-10");
+        });
+        assertThat(processed).hasSize(29).contains("record-11", "record-29").doesNotContain("record-10");
+    }
+
+    @Test
     void recordsPastTheMaximumAgeGoToTheDeadLettersAtOnce(AwsStack stack, TestNames names) {
         // Given records that are an hour old by the worker's clock and a processor that always fails
         StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());

@@ -58,6 +58,7 @@ class ShardConsumerTest {
     private java.time.InstantSource clock = java.time.InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
     private final List<dev.kcl.DeadLetter> deadLetters = new ArrayList<>();
     private java.util.function.Predicate<List<String>> failWhen = data -> false;
+    private final ParentGate parentGate = new ParentGate(table, scheduler, Duration.ofMillis(500));
     private final List<dev.kcl.metrics.Metric> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The sum of what was recorded under {@code name} (SUMMARY: one observation per event). */
@@ -156,7 +157,7 @@ class ShardConsumerTest {
                 (shardId, from) -> new ScriptedSource(),
                 coordinator,
                 table,
-                new ParentGate(table, scheduler, Duration.ofMillis(500)),
+                parentGate,
                 policy,
                 new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 3),
                 d -> {},
@@ -802,5 +803,32 @@ class ShardConsumerTest {
         assertThat(metric(MetricNames.RECORDS_DEAGGREGATED)).isZero();
         assertThat(metric(MetricNames.RECORDS_PROCESSED)).isEqualTo(1);
         assertThat(metric(MetricNames.BYTES_PROCESSED)).isEqualTo(aggregated.length);
+    }
+
+    @Test
+    void aParentEndingOnThisWorkerWakesItsChildAtOnceWithoutWaitingForTheRecheck() {
+        table.create(Lease.builder("parent")
+                .owner("w")
+                .checkpoint(StoredCheckpoint.of("500"))
+                .build());
+        table.create(Lease.builder(SHARD)
+                .checkpoint(StoredCheckpoint.of("TRIM_HORIZON"))
+                .parentShardIds(Set.of("parent"))
+                .build());
+        batches.add(batch(record("101", "a")));
+        ShardConsumer consumer = consumer(StoredCheckpoint.of("TRIM_HORIZON"), RETRY);
+        consumer.start();
+        run(Duration.ofSeconds(2));
+        assertThat(calls).isEmpty();
+
+        // the parent's consumer on this worker checkpoints SHARD_END and says so; no time passes
+        Lease parent = table.get("parent").orElseThrow();
+        table.updateProgress(
+                parent,
+                parent.toBuilder().checkpoint(StoredCheckpoint.of("SHARD_END")).build());
+        parentGate.finished("parent");
+        scheduler.runDueTasks();
+
+        assertThat(calls).containsExactly("initialize TRIM_HORIZON", "process [a]");
     }
 }
