@@ -58,6 +58,39 @@ class OneWorkerIT {
     }
 
     @Test
+    void aNewApplicationStartingAtATimestampReadsOnlyWhatArrivedFromThen(AwsStack stack, TestNames names)
+            throws InterruptedException {
+        // Given 20 records, a moment, then 20 more
+        StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
+        admin.create(names.streamName(), 2);
+        admin.put(names.streamName(), records(0, 20));
+        Thread.sleep(1_500);
+        java.time.Instant between = java.time.Instant.now();
+        Thread.sleep(1_500);
+        admin.put(names.streamName(), records(20, 40));
+        Delivered delivered = new Delivered("w");
+
+        // When a new application starts at the moment between them
+        try (Worker worker = Worker.builder()
+                .applicationName(names.applicationName())
+                .streamName(names.streamName())
+                .kinesis(stack.kinesisHttp1())
+                .dynamoDb(stack.dynamoDb())
+                .processorFactory(delivered)
+                .initialPosition(InitialPosition.atTimestamp(between))
+                .build()) {
+            worker.start();
+            await(Duration.ofSeconds(60), () -> delivered.count() >= 20, () -> delivered.count() + " delivered");
+            Thread.sleep(1_000); // nothing older turns up late
+
+            // Then it read exactly the later 20
+            assertThat(delivered.payloads())
+                    .containsExactlyInAnyOrderElementsOf(
+                            IntStream.range(20, 40).mapToObj(i -> "record-" + i).toList());
+        }
+    }
+
+    @Test
     void deliversEveryRecordOfFourShardsInOrder(AwsStack stack, TestNames names) {
         // Given a stream with 4 shards and 20,000 records already in it
         StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
