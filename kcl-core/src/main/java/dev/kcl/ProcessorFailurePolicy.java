@@ -66,6 +66,7 @@ public final class ProcessorFailurePolicy {
         }
     }
 
+    /** A builder starting from the default: retry for ever with backoff. */
     public static Builder builder() {
         return new Builder();
     }
@@ -111,26 +112,32 @@ public final class ProcessorFailurePolicy {
         return new ProcessorFailurePolicy(b);
     }
 
+    /** The wait between attempts. */
     public Backoff backoff() {
         return backoff;
     }
 
+    /** Deliveries of the same records before giving up ({@code Integer.MAX_VALUE}: never). */
     public int maxAttempts() {
         return maxAttempts;
     }
 
+    /** Failing records that arrived longer ago than this are given up on at once. */
     public Optional<Duration> maxRecordAge() {
         return maxRecordAge;
     }
 
+    /** Whether a failing batch is split in halves to isolate the records that fail. */
     public boolean bisectOnFailure() {
         return bisectOnFailure;
     }
 
+    /** What happens to records kcl gives up on. */
     public Exhausted exhausted() {
         return exhausted;
     }
 
+    /** Where given-up records go, with {@link Exhausted#DEAD_LETTER}. */
     public Optional<DeadLetterDestination> deadLetters() {
         return deadLetters;
     }
@@ -205,6 +212,7 @@ public final class ProcessorFailurePolicy {
             return this;
         }
 
+        /** The policy; fails naming the setting that is wrong (a dead-letter ending needs a destination). */
         public ProcessorFailurePolicy build() {
             return new ProcessorFailurePolicy(this);
         }

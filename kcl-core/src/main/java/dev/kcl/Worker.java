@@ -97,6 +97,7 @@ public final class Worker implements AutoCloseable {
         this.config = config;
     }
 
+    /** A builder with every setting at its default; {@code build()} checks them and names any that is wrong. */
     public static Builder builder() {
         return new Builder();
     }
@@ -106,6 +107,7 @@ public final class Worker implements AutoCloseable {
         return config.workerId();
     }
 
+    /** Where the worker is in its lifecycle. */
     public WorkerState state() {
         synchronized (lock) {
             return state;
