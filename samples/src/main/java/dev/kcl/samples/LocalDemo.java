@@ -71,6 +71,7 @@ final class LocalDemo {
                     Worker b = worker(config, stack, kinesis, "worker-b", ledger)) {
                 a.start();
                 b.start();
+                awaitShared(a, b, out);
                 AtomicInteger produced = new AtomicInteger();
                 AtomicReference<String> event = new AtomicReference<>("");
                 Thread producer = new Thread(() -> produce(admin, config, produced, event), "producer");
@@ -124,6 +125,25 @@ final class LocalDemo {
                 return summary;
             }
         }
+    }
+
+    /**
+     * Waits until each worker holds a shard. The first worker up may take every shard before the leader has seen the
+     * second one's heartbeat; the next balancing round (within a third of the failover time) evens them out.
+     */
+    private static void awaitShared(Worker a, Worker b, PrintStream out) throws InterruptedException {
+        out.println("waiting for the two workers to share the shards...");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while ((a.shardIds().isEmpty() || b.shardIds().isEmpty()) && System.nanoTime() - deadline < 0) {
+            Thread.sleep(100);
+        }
+        out.printf(
+                Locale.ROOT,
+                "%s holds %s, %s holds %s%n",
+                a.workerId(),
+                shortIds(a.shardIds()),
+                b.workerId(),
+                shortIds(b.shardIds()));
     }
 
     private static Worker worker(

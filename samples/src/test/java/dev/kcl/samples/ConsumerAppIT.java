@@ -2,49 +2,29 @@ package dev.kcl.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kcl.InitialPosition;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Optional;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Runs the sample briefly on the embedded local stack, as the README's "run it" command does, and reads its output. */
+/**
+ * Runs the executable jar as the README's quick start does ({@code java -jar samples/target/kcl-sample.jar}), briefly,
+ * and reads its output.
+ */
 class ConsumerAppIT {
-
-    static String run(boolean fanOut, LocalDemo.Summary[] summary) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        AppConfig config = new AppConfig(
-                Optional.empty(),
-                fanOut ? "sample-fanout" : "sample",
-                fanOut,
-                "sample-consumer",
-                InitialPosition.trimHorizon(),
-                6,
-                200);
-        summary[0] = LocalDemo.run(config, out);
-        String output = bytes.toString(StandardCharsets.UTF_8);
-        System.out.println(output);
-        return output;
-    }
+    /** A short demo: 6 s at 200 orders/s, as KCL_DEMO_SECONDS and KCL_DEMO_RATE allow. */
+    static final Map<String, String> SHORT_DEMO = Map.of("KCL_DEMO_SECONDS", "6", "KCL_DEMO_RATE", "200");
 
     @Test
-    void thePollingDemoDeliversEveryOrderOnceAndInOrderAcrossASplit() throws Exception {
-        LocalDemo.Summary[] summary = new LocalDemo.Summary[1];
+    void theExecutableJarRunsThePollingDemoAndEveryOrderArrivesOnceAndInOrderAcrossASplit() throws Exception {
+        try (SampleProcess app = SampleProcess.start(
+                "ConsumerApp-demo", List.of("-jar", SampleProcess.jar().toString()), SHORT_DEMO)) {
+            int status = app.awaitExit(Duration.ofMinutes(3));
 
-        String output = run(false, summary);
-
-        assertThat(summary[0].ok()).isTrue();
-        assertThat(summary[0].lost()).isZero();
-        assertThat(summary[0].orderViolations()).isZero();
-        assertThat(summary[0].duplicates()).isZero();
-        assertThat(output)
-                .contains(
-                        "two workers, polling",
-                        "<< split shardId-000000000000",
-                        "worker-a:",
-                        "worker-b:",
-                        "lost 0, duplicates 0, order violations 0: OK");
+            String output = app.output();
+            assertThat(status).as("exit status; output:%n%s", output).isZero();
+            assertThat(output).contains("two workers, polling", "6 s");
+            DemoOutput.assertEveryOrderArrivedOnceAndInOrder(output);
+        }
     }
 }

@@ -2,23 +2,25 @@ package dev.kcl.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The fan-out sample, briefly, on the embedded local stack's HTTP/2 endpoint. */
+/** The fan-out sample's main class, from the executable jar, briefly, on the embedded stack's HTTP/2 endpoint. */
 class FanOutConsumerAppIT {
 
     @Test
-    void theFanOutDemoDeliversEveryOrder() throws Exception {
-        LocalDemo.Summary[] summary = new LocalDemo.Summary[1];
+    void theFanOutDemoDeliversEveryOrderOnceAndInOrderAcrossASplit() throws Exception {
+        try (SampleProcess app = SampleProcess.start(
+                "FanOutConsumerApp-demo",
+                List.of("-cp", SampleProcess.jar().toString(), FanOutConsumerApp.class.getName()),
+                ConsumerAppIT.SHORT_DEMO)) {
+            int status = app.awaitExit(Duration.ofMinutes(3));
 
-        String output = ConsumerAppIT.run(true, summary);
-
-        assertThat(summary[0].ok()).isTrue();
-        assertThat(summary[0].duplicates()).isZero();
-        assertThat(output)
-                .contains(
-                        "enhanced fan-out (HTTP/2)",
-                        "<< split shardId-000000000000",
-                        "lost 0, duplicates 0, order violations 0: OK");
+            String output = app.output();
+            assertThat(status).as("exit status; output:%n%s", output).isZero();
+            assertThat(output).contains("two workers, enhanced fan-out (HTTP/2)");
+            DemoOutput.assertEveryOrderArrivedOnceAndInOrder(output);
+        }
     }
 }
