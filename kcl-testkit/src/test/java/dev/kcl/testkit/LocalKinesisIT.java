@@ -192,4 +192,20 @@ class LocalKinesisIT {
         }
         return records;
     }
+
+    @Test
+    void itsSettingsReachTheEmulator() {
+        // A second emulator of its own, with a shard limit of 3 and quick stream creation
+        try (LocalKinesis kinesis = LocalKinesis.builder()
+                        .shardLimit(3)
+                        .createStreamDuration(java.time.Duration.ofMillis(100))
+                        .start();
+                var client = kinesis.newHttp1AsyncClient()) {
+            StreamAdmin admin = StreamAdmin.of(client);
+
+            admin.create("three", 3);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> admin.create("one-more", 1))
+                    .isInstanceOf(software.amazon.awssdk.services.kinesis.model.LimitExceededException.class);
+        }
+    }
 }
