@@ -76,7 +76,11 @@ public sealed interface Checkpoint {
         if (this instanceof AtTimestamp at) {
             return StoredCheckpoint.atTimestamp(at.timestamp()); // KCL reads the sentinel and ignores the time
         }
-        return StoredCheckpoint.of(SHARD_END);
+        if (this instanceof ShardEnd) {
+            return StoredCheckpoint.of(SHARD_END);
+        }
+        // Java 17 has no exhaustive pattern switch: a new permitted type must be encoded above, never as SHARD_END
+        throw new IllegalStateException("no stored encoding for " + getClass().getName());
     }
 
     /**

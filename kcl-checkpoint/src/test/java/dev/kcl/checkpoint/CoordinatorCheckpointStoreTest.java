@@ -83,6 +83,48 @@ class CoordinatorCheckpointStoreTest {
     }
 
     @Test
+    void aCheckpointForAnEarlierHoldingIsRefusedOnceTheLeaseWasLostAndRegained() {
+        // Given a consumer of the holding with this counter, the one each consumer's store is built for
+        long firstHolding = coordinator.heldLease(SHARD).orElseThrow().counter();
+        ShardCheckpointer earlier = checkpointerFor(firstHolding);
+        earlier.delivered("100", 0);
+
+        // When the lease goes to another worker and comes back to this one before that consumer checkpoints
+        table.assign(table.get(SHARD).orElseThrow(), "b");
+        table.assign(table.get(SHARD).orElseThrow(), "a");
+        for (int i = 0;
+                i < 20
+                        && coordinator
+                                .heldLease(SHARD)
+                                .map(l -> l.counter() == firstHolding)
+                                .orElse(true);
+                i++) {
+            time.advance(Duration.ofMillis(100));
+            scheduler.runDueTasks();
+        }
+        long secondHolding = coordinator.heldLease(SHARD).orElseThrow().counter();
+        assertThat(secondHolding).isNotEqualTo(firstHolding);
+
+        // Then the earlier consumer's checkpoint is refused and leaves the lease alone, while the new one's is written
+        assertThatThrownBy(earlier::checkpoint).isInstanceOf(LeaseLostException.class);
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("TRIM_HORIZON"));
+        ShardCheckpointer current = checkpointerFor(secondHolding);
+        current.delivered("90", 0);
+        current.checkpoint();
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("90"));
+        assertThat(coordinator.holds(SHARD)).isTrue();
+    }
+
+    private ShardCheckpointer checkpointerFor(long counter) {
+        return new ShardCheckpointer(
+                SHARD,
+                StoredCheckpoint.of("TRIM_HORIZON"),
+                CheckpointStore.of(coordinator, counter),
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 3),
+                d -> {});
+    }
+
+    @Test
     void aWorkerWhoseHeartbeatIsStaleCannotCheckpoint() {
         checkpointer.delivered("100", 0);
 

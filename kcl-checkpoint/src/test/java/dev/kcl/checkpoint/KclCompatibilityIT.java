@@ -13,6 +13,7 @@ import dev.kcl.testkit.TestNames;
 import dev.kcl.time.Backoff;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -122,7 +123,14 @@ class KclCompatibilityIT {
         kclLease.childShardIds(List.of("shardId-000000000010"));
         kclLease.hashKeyRange(new HashKeyRangeForLease(BigInteger.ZERO, new BigInteger(MAX_HASH)));
         kclLease.throughputKBps(42.5);
-        putRaw(kclSerializer.toDynamoRecord(kclLease));
+        // in the middle of KCL 3.x's graceful handoff: leaseOwner names the next owner, checkpointOwner the current
+        kclLease.checkpointOwner("kcl3-previous-worker");
+        kclLease.checkpointOwnerTimeoutTimestampMillis(1_795_000_000_000L);
+        Map<String, AttributeValue> item = new HashMap<>(kclSerializer.toDynamoRecord(kclLease));
+        assertThat(item).containsEntry("checkpointOwner", s("kcl3-previous-worker"));
+        // KCL 3.5.1's serializer keeps the handoff timeout in memory only; store it too, as the attribute would be
+        item.putIfAbsent("checkpointOwnerTimeoutTimestampMillis", n("1795000000000"));
+        putRaw(item);
 
         Lease lease = table.get("shardId-000000000004").orElseThrow();
 
@@ -130,10 +138,21 @@ class KclCompatibilityIT {
         assertThat(lease.counter()).isEqualTo(9);
         assertThat(lease.checkpoint()).contains(new StoredCheckpoint(SEQ, 5));
         assertThat(lease.pendingCheckpoint()).contains(StoredCheckpoint.of(NEXT));
+        assertThat(lease.ownerSwitchesSinceCheckpoint()).isEqualTo(1);
         assertThat(lease.parentShardIds()).containsExactly("shardId-000000000000");
         assertThat(lease.childShardIds()).containsExactly("shardId-000000000010");
         assertThat(lease.hashKeyRange()).contains(HashKeyRange.of("0", MAX_HASH));
         assertThat(lease.throughputKBps()).contains(42.5);
+
+        // a kcl worker that takes it over ends KCL's handoff, so neither library is misled by the leftover
+        Lease mine = ((LeaseWrite.Applied) table.assign(lease, "kcl-worker")).stored();
+        assertThat(mine.ownerSwitchesSinceCheckpoint()).isEqualTo(2);
+        assertThat(getRaw("shardId-000000000004"))
+                .doesNotContainKeys("checkpointOwner", "checkpointOwnerTimeoutTimestampMillis");
+        var kclView = kclSerializer.fromDynamoRecord(getRaw("shardId-000000000004"));
+        assertThat(kclView.leaseOwner()).isEqualTo("kcl-worker");
+        assertThat(kclView.checkpointOwner()).isNull();
+        assertThat(kclView.ownerSwitchesSinceCheckpoint()).isEqualTo(2L);
     }
 
     @Test

@@ -22,11 +22,15 @@ import org.slf4j.LoggerFactory;
  *   <li>Liveness is judged only here, on this worker's monotonic clock: a worker is live while its heartbeat
  *       counter has changed within the failover time, as this worker observed it. A worker seen for the first time
  *       counts as just changed.
- *   <li>A follower watches only the leader's heartbeat, so when it takes over it already knows whether the old
- *       leader is dead and can give that leader's leases away at once.
- *   <li>The lock item has no expiry: a successor takes over with a write conditional on the term it read.
- *   <li>The leader acts only while its own heartbeat is fresh; a stale leader stops acting before anyone else
- *       could take over, and any writes it still makes are fenced by the lease conditions.
+ *   <li>A follower reads the leader item and the leader's heartbeat every watch interval, and every worker's
+ *       heartbeat once per heartbeat interval, so when it takes over it already knows which workers are dead and
+ *       can give their leases (the old leader's too) away at once.
+ *   <li>The lock item has no expiry: a successor takes over with a write conditional on the term it read. The term
+ *       is the lock's fencing token: before each scan the leader re-reads the item and stops leading if it no longer
+ *       carries its term.
+ *   <li>The leader acts only while its own heartbeat is fresh. The coordinator judges that before it writes the next
+ *       heartbeat, so a leader waking from a long pause steps down first; any writes it still makes are fenced by
+ *       the lease conditions.
  * </ul>
  *
  * <p>Not thread-safe: confined to the coordinator's thread.
@@ -84,14 +88,11 @@ final class LeaderRole {
      */
     void tick(long now, boolean fresh, boolean draining) {
         if (!fresh) {
-            if (lock.isPresent()) {
-                log.warn("{} stops leading: its own heartbeat is not fresh", me);
-                lock = Optional.empty();
-            }
+            stepDown("its own heartbeat is not fresh");
             return;
         }
         if (draining) {
-            stepDown();
+            stepDown("this worker is shutting down");
             return;
         }
         if (lock.isEmpty() && now - nextWatchAt >= 0) {
@@ -108,27 +109,77 @@ final class LeaderRole {
             nextObserveAt = now + (lock.isPresent() ? config.pollInterval() : config.heartbeatInterval()).toNanos();
             observeWorkers(now);
         }
-        if (lock.isPresent() && (scanRequested || now - nextScanAt >= 0)) {
+        if (lock.isPresent() && (scanRequested || now - nextScanAt >= 0) && stillLeads(now)) {
             scan(now);
         }
     }
 
-    /** Deletes the leader item if this worker holds it, so another worker leads at once. */
-    void stepDown() {
+    /**
+     * Stops leading, and deletes the leader item if it still names this worker's term, so another worker leads at
+     * once. Does nothing while this worker does not lead.
+     */
+    void stepDown(String why) {
         if (lock.isEmpty()) {
             return;
         }
         LeaderLock mine = lock.get();
         lock = Optional.empty();
         try {
-            registry.releaseLeadership(mine);
-            log.info("{} gave up leadership (term {})", me, mine.term());
+            if (registry.releaseLeadership(mine)) {
+                log.info("{} gave up leadership (term {}): {}", me, mine.term(), why);
+            } else {
+                log.info(
+                        "{} stopped leading (term {}): {}; another worker had taken over already",
+                        me,
+                        mine.term(),
+                        why);
+            }
         } catch (LeaseTableException e) {
             log.warn(
-                    "{} could not release leadership; another worker takes over after the failover time: {}",
+                    "{} stopped leading (term {}): {}; could not release the leader item, so another worker takes over"
+                            + " after the failover time: {}",
                     me,
+                    mine.term(),
+                    why,
                     e.getMessage());
         }
+    }
+
+    /**
+     * Re-reads the leader item before a round that writes: the term is the lock's fencing token, and if the item no
+     * longer carries this worker's term (another worker took over while this one was paused or partitioned, or an
+     * operator deleted it), this worker stops leading without touching the item.
+     */
+    private boolean stillLeads(long now) {
+        LeaderLock mine = lock.orElseThrow();
+        Optional<LeaderLock> current = registry.leader();
+        if (current.equals(lock)) {
+            return true;
+        }
+        lock = Optional.empty();
+        nextWatchAt = now;
+        log.warn(
+                "{} stops leading (term {}): the leader item now shows {}",
+                me,
+                mine.term(),
+                current.map(l -> l.leaderId() + " (term " + l.term() + ")").orElse("no leader"));
+        return false;
+    }
+
+    /**
+     * The other workers that may receive leases now, after reading every heartbeat: those this worker has seen alive
+     * (their heartbeat counter changed within the failover time, on its own clock) and not draining. A worker seen
+     * only once is not among them: its heartbeat item may be left over from a worker that died long ago.
+     */
+    Set<String> liveSuccessors(long now) {
+        observeWorkers(now);
+        Set<String> live = new TreeSet<>();
+        observed.forEach((worker, observation) -> {
+            if (!worker.equals(me) && observation.confirmed() && !observation.draining() && !isExpired(worker, now)) {
+                live.add(worker);
+            }
+        });
+        return live;
     }
 
     private void follow(long now) {
@@ -232,7 +283,8 @@ final class LeaderRole {
 
     private void scan(long now) {
         scanRequested = false;
-        nextScanAt = now + config.leaseScanInterval().toNanos();
+        long soon = now + 2 * config.pollInterval().toNanos();
+        nextScanAt = soon; // until the table has been read, try again soon
         Set<String> live = new TreeSet<>();
         Set<String> eligible = new TreeSet<>();
         for (Map.Entry<String, Observation> entry : observed.entrySet()) {
@@ -246,35 +298,79 @@ final class LeaderRole {
         live.add(me);
         eligible.add(me);
         List<Lease> leases = table.listLeases();
+        nextScanAt = now + config.leaseScanInterval().toNanos();
         AssignmentPlan plan = LeaseBalancer.plan(leases, live, eligible, config.limits());
-        for (AssignmentPlan.Move move : plan.assignments()) {
-            LeaseWrite write = table.assign(move.lease(), move.to());
-            if (write.applied()) {
-                log.info(
-                        "{} assigned to {} (was {})",
-                        move.leaseKey(),
-                        move.to(),
-                        move.from().orElse("unowned"));
-            }
-        }
-        for (AssignmentPlan.Move move : plan.handoffs()) {
-            if (table.markHandoff(move.lease(), move.to()).applied()) {
-                handoffSeenAt.put(move.leaseKey(), now);
-                log.info(
-                        "{} to be handed from {} to {}",
-                        move.leaseKey(),
-                        move.from().orElse("?"),
-                        move.to());
-            }
-        }
-        forceStaleHandoffs(leases, live, eligible, now);
         if (!plan.isEmpty()) {
             // more may remain after a bounded round: look again soon rather than after a full scan interval
-            nextScanAt = Math.min(nextScanAt, now + 2 * config.pollInterval().toNanos());
+            nextScanAt = Math.min(nextScanAt, soon);
+        }
+        Round round = new Round();
+        try {
+            for (AssignmentPlan.Move move : plan.assignments()) {
+                if (round.applied(() -> table.assign(move.lease(), move.to()))) {
+                    log.info(
+                            "{} assigned to {} (was {})",
+                            move.leaseKey(),
+                            move.to(),
+                            move.from().orElse("unowned"));
+                }
+            }
+            for (AssignmentPlan.Move move : plan.handoffs()) {
+                if (round.applied(() -> table.markHandoff(move.lease(), move.to()))) {
+                    handoffSeenAt.put(move.leaseKey(), now);
+                    log.info(
+                            "{} to be handed from {} to {}",
+                            move.leaseKey(),
+                            move.from().orElse("?"),
+                            move.to());
+                }
+            }
+            forceStaleHandoffs(leases, live, eligible, now, round);
+            round.finish();
+        } catch (LeaseTableException e) {
+            nextScanAt = Math.min(nextScanAt, soon); // what failed may have applied or not: read again soon
+            throw e;
         }
     }
 
-    private void forceStaleHandoffs(List<Lease> leases, Set<String> live, Set<String> eligible, long now) {
+    /**
+     * The writes of one scan round. Each is fenced on its own lease, so one that fails (throttled, timed out) does
+     * not stop the others: under a steady error rate a round that gave up at the first failure would place only a
+     * handful of leases per scan, and a failover of many leases would take minutes. A few failures in a row end the
+     * round, so an outage does not hold the lease thread for one call timeout per planned move. The round's first
+     * failure is rethrown at its end for the caller to report.
+     */
+    private static final class Round {
+        private static final int MAX_FAILURES_IN_A_ROW = 3;
+
+        private LeaseTableException firstFailure;
+        private int failuresInARow;
+
+        /** Whether the write applied; false when it failed, until too many have failed in a row. */
+        boolean applied(java.util.function.Supplier<LeaseWrite> write) {
+            try {
+                boolean applied = write.get().applied();
+                failuresInARow = 0;
+                return applied;
+            } catch (LeaseTableException e) {
+                if (firstFailure == null) {
+                    firstFailure = e;
+                }
+                if (++failuresInARow >= MAX_FAILURES_IN_A_ROW) {
+                    throw firstFailure;
+                }
+                return false;
+            }
+        }
+
+        void finish() {
+            if (firstFailure != null) {
+                throw firstFailure;
+            }
+        }
+    }
+
+    private void forceStaleHandoffs(List<Lease> leases, Set<String> live, Set<String> eligible, long now, Round round) {
         Set<String> marked = new HashSet<>();
         for (Lease lease : leases) {
             if (lease.handoffTo().isEmpty()
@@ -285,7 +381,7 @@ final class LeaderRole {
             String target = lease.handoffTo().get();
             if (!eligible.contains(target)) {
                 // the target left or died before the owner finished: the lease stays where it is
-                if (table.cancelHandoff(lease).applied()) {
+                if (round.applied(() -> table.cancelHandoff(lease))) {
                     log.info("{} stays with {}: handoff target {} is gone", lease.leaseKey(), owner, target);
                 }
                 continue;
@@ -293,7 +389,7 @@ final class LeaderRole {
             marked.add(lease.leaseKey());
             long seenAt = handoffSeenAt.computeIfAbsent(lease.leaseKey(), k -> now);
             if (now - seenAt >= config.handoffTimeout().toNanos()) {
-                if (table.assign(lease, target).applied()) {
+                if (round.applied(() -> table.assign(lease, target))) {
                     log.warn(
                             "{} moved to {} without its owner {}: handoff not finished within {}",
                             lease.leaseKey(),

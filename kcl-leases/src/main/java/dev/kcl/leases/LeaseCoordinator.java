@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *       sent, so it is never later than when DynamoDB applied it. Another worker may take a lease only after seeing
  *       the heartbeat unchanged for the failover time; this worker stops holding its leases
  *       {@code selfFenceMargin} earlier. {@link #holds(String)} checks this on every call, so a worker resuming
- *       from a long pause sees at once that it may not deliver.
+ *       from a long pause sees at once that it may not deliver. Each tick judges staleness <i>before</i> it writes
+ *       the heartbeat: a worker waking from such a pause revokes every lease ({@link LeaseListener#leaseLost}) and
+ *       gives up leadership first, even when the heartbeat it then writes succeeds.
  *   <li><b>Index lag.</b> The owner index may lag, so a lease that appears or disappears there is confirmed with a
  *       consistent read before it is gained or lost.
  *   <li><b>Handoff.</b> The owner is told ({@link LeaseListener#handoffRequested}), its consumer checkpoints, and
@@ -70,6 +72,9 @@ public final class LeaseCoordinator {
     private long permanentFailureSince = NEVER;
 
     private volatile LeaseTableException permanentFailure;
+    /** How many times this worker revoked every lease for a stale heartbeat; written by the tick thread only. */
+    private volatile long revocations;
+
     private final Set<String> handoffsSignalled = new HashSet<>();
     private final Map<String, Optional<String>> shutdownSuccessors = new HashMap<>();
     private final Map<String, Release> releasing = new java.util.TreeMap<>();
@@ -219,9 +224,15 @@ public final class LeaseCoordinator {
         if (!heartbeatFresh(ticker.nanos())) {
             // This worker cannot prove it still owns the lease, so the write is refused as if the lease had moved and
             // the caller's consumer stops. Drop the holding as well: once the heartbeat is back, the lease is gained
-            // afresh (a new consumer from the stored checkpoint) instead of staying held with no consumer.
-            scheduler.execute(
-                    () -> loseLease(leaseKey, counter, "a progress write was refused: the heartbeat is stale"));
+            // afresh (a new consumer from the stored checkpoint) instead of staying held with no consumer. If the
+            // lease thread revokes every lease first (it does on waking from a pause), this holding is gone already
+            // and one gained since, even with the same counter, is left alone.
+            long revokedBefore = revocations;
+            scheduler.execute(() -> {
+                if (revocations == revokedBefore) {
+                    loseLease(leaseKey, counter, "a progress write was refused: the heartbeat is stale");
+                }
+            });
             return new LeaseWrite.Conflict(leaseKey);
         }
         LeaseWrite write = table.updateProgress(expected, change.apply(expected));
@@ -238,8 +249,11 @@ public final class LeaseCoordinator {
     /** One round of the protocol. Runs on the scheduler's thread; package-private so simulations can drive it. */
     void tick() {
         long now = ticker.nanos();
+        revokeIfStale(now);
+        if (shutdown != null && shutdown.isDone()) {
+            return; // losing the last lease finished a shutdown: this worker has left the fleet
+        }
         heartbeatIfDue(now);
-        fenceIfStale(now);
         drainCompletions();
         try {
             boolean polled = false;
@@ -248,7 +262,8 @@ public final class LeaseCoordinator {
                 refreshOwnership(now);
                 polled = true;
             }
-            leader.tick(now, heartbeatFresh(now), draining);
+            // the round's reads may have taken a while: judge freshness again on the clock as it is now
+            leader.tick(now, heartbeatFresh(ticker.nanos()), draining);
             if (polled) {
                 roundsFailed = 0; // a round that read the table went through
             }
@@ -316,11 +331,25 @@ public final class LeaseCoordinator {
         }
     }
 
+    /**
+     * Runs before every heartbeat write, which may well succeed and make this worker look fresh again: a worker whose
+     * last successful heartbeat is older than the self-fencing time (it was paused, or cut off) revokes every lease
+     * and gives up leading first, because others may have taken both meanwhile.
+     */
+    private void revokeIfStale(long now) {
+        if (heartbeatFresh(now)) {
+            return;
+        }
+        fenceIfStale(now);
+        leader.stepDown("its own heartbeat was not written for " + config.selfFenceAfter());
+    }
+
     private void fenceIfStale(long now) {
         if (heartbeatFresh(now) || held.isEmpty() || revoked) {
             return;
         }
         revoked = true;
+        revocations++;
         log.warn(
                 "{} has not written a heartbeat for {}: dropping its {} leases before other workers may take them",
                 workerId,
@@ -502,21 +531,21 @@ public final class LeaseCoordinator {
             shutdown.whenComplete((clean, error) -> done.complete(Boolean.TRUE.equals(clean)));
             return;
         }
+        revokeIfStale(ticker.nanos()); // leases others may have taken meanwhile are not this worker's to hand off
         shutdown = done;
         draining = true;
         nextHeartbeatAt = ticker.nanos(); // tell the leader at once: no new leases
         heartbeatIfDue(ticker.nanos());
-        List<String> successors = List.of();
+        List<Lease> leaving = new ArrayList<>(held.values());
+        leaving.sort(java.util.Comparator.comparing(Lease::leaseKey));
+        Map<String, Optional<String>> successors = Map.of();
         try {
-            successors = otherActiveWorkers();
+            successors = pickSuccessors(leaving, ticker.nanos());
         } catch (LeaseTableException e) {
             log.warn("{} cannot read the fleet to pick successors; releasing to nobody: {}", workerId, e.getMessage());
         }
-        int next = 0;
-        for (Lease lease : new ArrayList<>(held.values())) {
-            Optional<String> successor =
-                    successors.isEmpty() ? Optional.empty() : Optional.of(successors.get(next++ % successors.size()));
-            shutdownSuccessors.put(lease.leaseKey(), successor);
+        for (Lease lease : leaving) {
+            shutdownSuccessors.put(lease.leaseKey(), successors.getOrDefault(lease.leaseKey(), Optional.empty()));
             if (handoffsSignalled.add(lease.leaseKey())) {
                 listener.handoffRequested(lease);
             }
@@ -524,16 +553,32 @@ public final class LeaseCoordinator {
         finishShutdownIfDone();
     }
 
-    private List<String> otherActiveWorkers() {
-        List<String> ids = new ArrayList<>(registry.workerIds());
-        ids.remove(workerId);
-        List<String> active = new ArrayList<>();
-        registry.heartbeats(ids).values().stream()
-                .filter(h -> !h.draining())
-                .map(Heartbeat::workerId)
-                .sorted()
-                .forEach(active::add);
-        return active;
+    /**
+     * A successor for each lease this worker hands off on shutdown: only workers it has seen alive (their heartbeat
+     * counter moved within the failover time, on this worker's clock) and not draining, each given leases up to
+     * {@code maxLeasesPerWorker} counting those it owns already, the least loaded first. A lease no such worker can
+     * take is released to nobody, for the leader to assign.
+     */
+    private Map<String, Optional<String>> pickSuccessors(List<Lease> leases, long now) {
+        Set<String> candidates = leader.liveSuccessors(now);
+        Map<String, Integer> load = new HashMap<>();
+        candidates.forEach(c -> load.put(c, 0));
+        int max = config.limits().maxLeasesPerWorker();
+        if (!candidates.isEmpty() && max != Integer.MAX_VALUE) {
+            for (Lease lease : table.listLeases()) {
+                lease.owner().filter(load::containsKey).ifPresent(owner -> load.merge(owner, 1, Integer::sum));
+            }
+        }
+        Map<String, Optional<String>> successors = new HashMap<>();
+        for (Lease lease : leases) {
+            Optional<String> successor = load.entrySet().stream()
+                    .filter(e -> e.getValue() < max)
+                    .min(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                    .map(Map.Entry::getKey);
+            successor.ifPresent(s -> load.merge(s, 1, Integer::sum));
+            successors.put(lease.leaseKey(), successor);
+        }
+        return successors;
     }
 
     private void finishShutdownIfDone() {
@@ -547,7 +592,7 @@ public final class LeaseCoordinator {
         if (nextTick != null) {
             nextTick.cancel();
         }
-        leader.stepDown();
+        leader.stepDown("this worker is leaving the fleet");
         try {
             registry.removeWorker(workerId);
         } catch (LeaseTableException e) {

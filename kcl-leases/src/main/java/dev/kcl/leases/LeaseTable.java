@@ -57,6 +57,9 @@ public interface LeaseTable {
      */
     LeaseWrite resetCheckpoint(Lease expected, StoredCheckpoint checkpoint);
 
-    /** Deletes the lease if it still has {@code expected}'s counter. */
+    /**
+     * Deletes the lease if it still has {@code expected}'s owner and counter, like every other lease write (an
+     * unowned {@code expected} matches only a lease that still has no owner); false if it does not, or is gone.
+     */
     boolean delete(Lease expected);
 }

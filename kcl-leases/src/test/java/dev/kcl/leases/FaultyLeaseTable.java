@@ -21,6 +21,7 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
     private volatile boolean failHeartbeats;
     private volatile boolean heartbeatFailureRetryable = true;
     private volatile boolean down;
+    private volatile boolean failOwnerQueries;
     final AtomicLong reads = new AtomicLong();
     final AtomicLong writes = new AtomicLong();
     final AtomicLong heartbeatWrites = new AtomicLong();
@@ -47,6 +48,11 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
     void failHeartbeatsPermanently() {
         this.heartbeatFailureRetryable = false;
         this.failHeartbeats = true;
+    }
+
+    /** Queries of the owner index fail (throttled), while every other call goes through. */
+    void failOwnerQueries(boolean fail) {
+        this.failOwnerQueries = fail;
     }
 
     /** Every call fails, as when the network to DynamoDB is cut. */
@@ -106,6 +112,12 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
 
     @Override
     public List<Lease> leasesOwnedBy(String worker) {
+        if (failOwnerQueries) {
+            count("Query leaseOwner-index");
+            reads.incrementAndGet();
+            faults.incrementAndGet();
+            throw new LeaseTableException("injected throttling of the owner index", true);
+        }
         return read("Query leaseOwner-index", () -> table.leasesOwnedBy(worker));
     }
 

@@ -198,10 +198,17 @@ final class Fleet {
 
         volatile LeaseCoordinator coordinator;
         volatile boolean completeHandoffs = true;
+        /** Told of each event as it is recorded, for tests that check what else was true at that moment. */
+        volatile java.util.function.Consumer<String> onEvent = event -> {};
+
+        private void record(String event) {
+            events.add(event);
+            onEvent.accept(event);
+        }
 
         @Override
         public void leaseGained(Lease lease) {
-            events.add("gained " + lease.leaseKey());
+            record("gained " + lease.leaseKey());
             positions.put(
                     lease.leaseKey(),
                     lease.checkpoint()
@@ -212,13 +219,13 @@ final class Fleet {
 
         @Override
         public void leaseLost(String leaseKey, String reason) {
-            events.add("lost " + leaseKey);
+            record("lost " + leaseKey);
             positions.remove(leaseKey);
         }
 
         @Override
         public void handoffRequested(Lease lease) {
-            events.add("handoff " + lease.leaseKey());
+            record("handoff " + lease.leaseKey());
             positions.remove(lease.leaseKey());
             if (completeHandoffs) {
                 coordinator.completeHandoff(lease.leaseKey());

@@ -2,13 +2,18 @@ package dev.kcl.leases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.kcl.leases.memory.InMemoryLeaseTable;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class LeaseCoordinatorTest {
     private final LeaseConfig config =
@@ -188,6 +193,203 @@ class LeaseCoordinatorTest {
     }
 
     @Test
+    void aWorkerWakingFromAPauseRevokesEveryLeaseBeforeItsHeartbeatEvenWhenItCannotReadItsLeases() {
+        // Given a and b share four leases, and b leads
+        fleet.createLeases(4);
+        Fleet.Member b = fleet.start("b");
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> b.coordinator.heldLeaseKeys().size() == 4);
+        FaultyLeaseTable faultyForA = new FaultyLeaseTable(fleet.store, fleet.store, new java.util.Random(1));
+        Fleet.Member a = fleet.start("a", faultyForA, faultyForA);
+        fleet.runUntil(Duration.ofSeconds(20), () -> fleet.heldCounts().equals(Map.of("a", 2, "b", 2)));
+        List<String> aLeases = List.copyOf(a.coordinator.heldLeaseKeys());
+        long heartbeatBeforePause = heartbeatCounter("a");
+
+        // When a's process stops past the failover time (its lease thread never runs), b takes its leases...
+        a.pause();
+        fleet.runUntil(Duration.ofSeconds(30), () -> fleet.ownerCounts().equals(Map.of("b", 4)));
+        // ...and when a wakes, the owner-index query that would tell it so fails
+        faultyForA.failOwnerQueries(true);
+        List<Long> heartbeatAtEachLoss = new CopyOnWriteArrayList<>();
+        a.listener.onEvent = event -> heartbeatAtEachLoss.add(heartbeatCounter("a"));
+        a.resume();
+        a.scheduler.runDueTasks(); // one tick
+
+        // Then that one tick revoked both leases, before it wrote the heartbeat that then succeeded
+        assertThat(aLeases)
+                .allSatisfy(key -> assertThat(a.coordinator.holds(key)).as(key).isFalse());
+        assertThat(a.coordinator.heldLeaseKeys()).isEmpty();
+        assertThat(a.listener.events)
+                .containsAll(aLeases.stream().map(k -> "lost " + k).toList());
+        assertThat(heartbeatAtEachLoss).hasSize(2).containsOnly(heartbeatBeforePause);
+        assertThat(heartbeatCounter("a")).isGreaterThan(heartbeatBeforePause);
+        assertThat(fleet.doublyHeld()).isEmpty();
+    }
+
+    @Test
+    void aLeaderWakingFromAPauseStepsDownAndLeavesLeadingToItsSuccessor() {
+        // Given a leads, and b follows
+        fleet.createLeases(4);
+        Fleet.Member a = fleet.start("a");
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 4);
+        Fleet.Member b = fleet.start("b");
+        fleet.runUntil(Duration.ofSeconds(20), () -> fleet.heldCounts().equals(Map.of("a", 2, "b", 2)));
+        assertThat(a.coordinator.isLeader()).isTrue();
+        ListAppender<ILoggingEvent> leaderLog = captureLog(LeaderRole.class);
+        try {
+            // When a is paused past the failover time, b takes over leadership and a's leases...
+            a.pause();
+            fleet.runUntil(
+                    Duration.ofSeconds(30),
+                    () -> b.coordinator.isLeader() && fleet.ownerCounts().equals(Map.of("b", 4)));
+            assertThat(fleet.store.leader())
+                    .hasValueSatisfying(l -> assertThat(l.leaderId()).isEqualTo("b"));
+
+            // ...then a wakes up: from its first tick on, only one worker leads, and it is b
+            a.resume();
+            for (int i = 0; i < 200; i++) {
+                fleet.step(Duration.ofMillis(100));
+                assertThat(a.coordinator.isLeader()).as("a leads again").isFalse();
+                assertThat(b.coordinator.isLeader()).as("b leads").isTrue();
+            }
+            assertThat(fleet.store.leader())
+                    .hasValueSatisfying(l -> assertThat(l.leaderId()).isEqualTo("b"));
+            // and a did not claim to have given up a leadership that b had already taken
+            assertThat(leaderLog.list)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .filteredOn(m -> m.startsWith("a "))
+                    .noneMatch(m -> m.contains("gave up leadership"))
+                    .anyMatch(m -> m.contains("stopped leading") && m.contains("another worker had taken over"));
+        } finally {
+            releaseLog(LeaderRole.class, leaderLog);
+        }
+        fleet.runUntil(Duration.ofSeconds(20), () -> fleet.heldCounts().equals(Map.of("a", 2, "b", 2)));
+    }
+
+    @Test
+    void aLeaderStopsLeadingBeforeItsNextRoundOnceTheLeaderItemCarriesAnotherTerm() {
+        fleet.createLeases(4);
+        Fleet.Member a = fleet.start("a");
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 4);
+        Fleet.Member b = fleet.start("b");
+        fleet.runUntil(Duration.ofSeconds(20), () -> fleet.heldCounts().equals(Map.of("a", 2, "b", 2)));
+        assertThat(a.coordinator.isLeader()).isTrue();
+
+        // b takes the leader item over (as a follower does once it judges the leader dead), while a stays healthy
+        LeaderLock aLock = fleet.store.leader().orElseThrow();
+        assertThat(fleet.store.claimLeadership(Optional.of(aLock), "b")).isPresent();
+
+        Duration stopped = fleet.runUntil(Duration.ofSeconds(10), () -> !a.coordinator.isLeader());
+        assertThat(stopped).isLessThanOrEqualTo(config.leaseScanInterval().plus(config.tickInterval()));
+        for (int i = 0; i < 100; i++) {
+            fleet.step(Duration.ofMillis(100));
+            assertThat(a.coordinator.isLeader() && b.coordinator.isLeader())
+                    .as("both lead")
+                    .isFalse();
+        }
+        assertThat(b.coordinator.isLeader()).isTrue();
+        assertThat(a.coordinator.isLeader()).isFalse();
+    }
+
+    @Test
+    void anOwnerThatNeverFinishesAHandoffLosesTheLeaseToItsTargetAfterTheHandoffTimeout() {
+        // Given a holds every lease and its consumers never finish a handoff
+        fleet.createLeases(4);
+        Fleet.Member a = fleet.start("a");
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 4);
+        a.listener.completeHandoffs = false;
+
+        // When b joins, the leader marks leases for handoff to b
+        Fleet.Member b = fleet.start("b");
+        fleet.runUntil(
+                Duration.ofSeconds(20),
+                () -> fleet.store.snapshot().stream()
+                        .anyMatch(l -> l.handoffTo().isPresent()));
+        long markedAt = fleet.time.nanos();
+        String key = fleet.store.snapshot().stream()
+                .filter(l -> l.handoffTo().isPresent())
+                .findFirst()
+                .orElseThrow()
+                .leaseKey();
+
+        // Then until the handoff timeout the lease stays a's alone...
+        while (fleet.time.nanos() - markedAt
+                < config.handoffTimeout().minus(Duration.ofMillis(200)).toNanos()) {
+            fleet.step(Duration.ofMillis(100));
+            assertThat(fleet.store.get(key).orElseThrow().owner()).contains("a");
+            assertThat(fleet.doublyHeld()).isEmpty();
+        }
+        assertThat(a.listener.events).contains("handoff " + key);
+        assertThat(a.coordinator.holds(key)).isTrue();
+
+        // ...and then the leader gives it to b without a, and a stops holding it within a poll
+        fleet.runUntil(
+                config.leaseScanInterval().plusSeconds(1),
+                () -> fleet.store.get(key).orElseThrow().isOwnedBy("b"));
+        assertThat(fleet.time.nanos() - markedAt)
+                .isGreaterThanOrEqualTo(config.handoffTimeout().toNanos());
+        fleet.runUntil(
+                config.pollInterval().multipliedBy(2), () -> !a.coordinator.holds(key) && b.coordinator.holds(key));
+        assertThat(a.listener.events).contains("lost " + key);
+        assertThat(fleet.store.get(key).orElseThrow().handoffTo()).isEmpty();
+    }
+
+    @Test
+    void onShutdownLeasesGoOnlyToWorkersSeenAliveNotToALeftoverHeartbeat() {
+        // Given a, b and c share six leases, and then c crashes: its heartbeat item stays behind, unchanging
+        fleet.createLeases(6);
+        Fleet.Member a = fleet.start("a");
+        Fleet.Member b = fleet.start("b");
+        Fleet.Member c = fleet.start("c");
+        fleet.runUntil(Duration.ofSeconds(30), () -> fleet.heldCounts().equals(Map.of("a", 2, "b", 2, "c", 2)));
+        assertThat(a.coordinator.isLeader()).isTrue();
+        c.crash();
+        fleet.runUntil(Duration.ofSeconds(30), () -> fleet.ownerCounts().equals(Map.of("a", 3, "b", 3)));
+        fleet.run(Duration.ofSeconds(5));
+        assertThat(fleet.store.workerIds()).contains("c");
+        List<String> bLeases = List.copyOf(b.coordinator.heldLeaseKeys());
+
+        // When b shuts down
+        CompletableFuture<Boolean> done = b.shutdown();
+
+        // Then every lease it held went straight to a, the one worker it saw alive
+        assertThat(done).isCompletedWithValue(true);
+        assertThat(bLeases)
+                .allSatisfy(key -> assertThat(fleet.store.get(key).orElseThrow().owner())
+                        .as(key)
+                        .contains("a"));
+        assertThat(fleet.ownerCounts()).isEqualTo(Map.of("a", 6));
+    }
+
+    @Test
+    void onShutdownNoSuccessorGetsMoreThanMaxLeasesPerWorkerAndTheRestIsReleased() {
+        Fleet capped = new Fleet(LeaseConfig.builder()
+                .failoverTime(Duration.ofSeconds(10))
+                .maxLeasesPerWorker(3)
+                .build());
+        capped.createLeases(5);
+        Fleet.Member a = capped.start("a");
+        Fleet.Member b = capped.start("b");
+        capped.runUntil(
+                Duration.ofSeconds(30),
+                () -> capped.ownerCounts().values().stream().sorted().toList().equals(List.of(2, 3)));
+        capped.run(Duration.ofSeconds(5));
+        Fleet.Member leaving = a.coordinator.heldLeaseKeys().size() == 3 ? a : b;
+        Fleet.Member staying = leaving == a ? b : a;
+
+        CompletableFuture<Boolean> done = leaving.shutdown();
+
+        // the one successor had room for one more lease; the other two are released for the leader to place
+        assertThat(done).isCompletedWithValue(true);
+        assertThat(capped.ownerCounts()).isEqualTo(Map.of(staying.id, 3, "-", 2));
+        capped.run(Duration.ofSeconds(10));
+        assertThat(capped.ownerCounts()).isEqualTo(Map.of(staying.id, 3, "-", 2));
+    }
+
+    @Test
     void gracefulShutdownHandsEveryLeaseToTheOthersWellUnderASecond() {
         fleet.createLeases(6);
         Fleet.Member a = fleet.start("a");
@@ -307,6 +509,21 @@ class LeaseCoordinatorTest {
         assertThat(a.coordinator.holds(key)).isTrue();
         assertThat(fleet.store.get(key).orElseThrow().checkpoint())
                 .isNotEqualTo(java.util.Optional.of(StoredCheckpoint.of("42")));
+    }
+
+    private long heartbeatCounter(String worker) {
+        return fleet.store.heartbeats(List.of(worker)).get(worker).counter();
+    }
+
+    private static ListAppender<ILoggingEvent> captureLog(Class<?> type) {
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(type)).addAppender(appender);
+        return appender;
+    }
+
+    private static void releaseLog(Class<?> type, ListAppender<ILoggingEvent> appender) {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(type)).detachAppender(appender);
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A seeded, deterministic simulation of the lease protocol (after Kafka's raft event simulation): 1-20 workers and
@@ -23,9 +25,24 @@ import org.junit.jupiter.params.provider.MethodSource;
  * writing checkpoints all along. Invariants are checked after every 100 ms step; a failure names its seed.
  */
 class LeaseProtocolSimulationTest {
+    private static final Logger log = LoggerFactory.getLogger(LeaseProtocolSimulationTest.class);
     private static final Duration STEP = Duration.ofMillis(100);
     private static final LeaseConfig CONFIG =
             LeaseConfig.builder().failoverTime(Duration.ofSeconds(10)).build();
+    /**
+     * How long past the failover time a lease may stay without a live owner while some worker lives, counted from
+     * the latest of: when it lost its live owner; when its owner last wrote a heartbeat (others may not take the
+     * lease before that heartbeat has stood still for the failover time, even if the owner only woke for a moment);
+     * when the leader was last struck (a successor takes over only after the failover time); and when the
+     * longest-living of the live workers became live (one that has just joined, woken or got its network back must
+     * see the others' heartbeats stand still for the failover time before it may take over from them).
+     *
+     * <p>On top of the failover time a takeover needs: up to two heartbeat intervals (6.7 s) because a follower
+     * reads the fleet's heartbeats once per interval, dates a change to the read that saw it, and may miss a read to
+     * a fault; the followers' watch of the leader (1.7 s); and a scan, assignment or poll retried under the injected
+     * faults (a few 0.5 s polls). The longest measured over 1,000 seeds was noted in docs/leases.md.
+     */
+    private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(12);
 
     static LongStream seeds() {
         Long only = Long.getLong("kcl.simulation.seed");
@@ -48,8 +65,25 @@ class LeaseProtocolSimulationTest {
         /** (worker, lease) -> when it was first seen holding a lease the table gives to someone else. */
         final Map<String, Long> staleSince = new HashMap<>();
 
+        /** (lease) -> since when it has had no live owner while some worker lived. */
+        final Map<String, Long> orphanedSince = new HashMap<>();
+        /** (worker) -> its heartbeat counter in the table at the last step. */
+        final Map<String, Long> heartbeatCounters = new HashMap<>();
+        /** (worker) -> when its heartbeat counter in the table last changed. */
+        final Map<String, Long> lastHeartbeatAt = new HashMap<>();
+        /** When the worker the leader item named last crashed, paused, lost its network or left. */
+        long leaderStruckAt = Long.MIN_VALUE;
+        /** (live worker) -> since when it has been live without a break. */
+        final Map<String, Long> liveSince = new HashMap<>();
+
+        long longestOrphan;
+
         final Map<String, Long> pausedUntil = new HashMap<>();
         final Map<String, Long> pausedAt = new HashMap<>();
+        /** What each paused worker held when it stopped: the snapshots its stalled consumers would still write with. */
+        final Map<String, List<Lease>> pausedHoldings = new HashMap<>();
+
+        long zombieWritesRefused;
         final Map<String, Long> cutUntil = new HashMap<>();
         int nextWorker;
         int crashes;
@@ -77,6 +111,7 @@ class LeaseProtocolSimulationTest {
                 fleet.step(STEP);
                 writeProgress();
                 checkInvariants();
+                checkPausedWorkersAreFenced();
             }
             quiesce();
             // Rebalancing moves a bounded number of live leases per round, so a big imbalance takes a while.
@@ -93,6 +128,27 @@ class LeaseProtocolSimulationTest {
                 }
             }
             checkBalanced();
+            checkOneLeader();
+            log.info(
+                    "seed {}: {} workers, {} leases; longest without a live owner past its clock's start {}; {} stalled"
+                            + " writes of paused workers refused",
+                    seed,
+                    workers,
+                    leases,
+                    Duration.ofNanos(longestOrphan),
+                    zombieWritesRefused);
+        }
+
+        /** Logs a chaos event, and notes the time if it struck the leader. */
+        void chaos(String worker, String event) {
+            if (fleet.store.leader().filter(l -> l.leaderId().equals(worker)).isPresent()) {
+                leaderStruckAt = fleet.time.nanos();
+            }
+            chaos(worker + " " + event);
+        }
+
+        void chaos(String event) {
+            log.info("seed {} at t={}: {}", seed, Duration.ofNanos(fleet.time.nanos()), event);
         }
 
         String context(String message) {
@@ -119,6 +175,7 @@ class LeaseProtocolSimulationTest {
             // wake paused workers and restore cut networks whose time has come
             pausedUntil.entrySet().removeIf(e -> {
                 if (now - e.getValue() >= 0) {
+                    chaos(e.getKey() + " wakes up");
                     wakeZombie(fleet.member(e.getKey()));
                     return true;
                 }
@@ -126,6 +183,7 @@ class LeaseProtocolSimulationTest {
             });
             cutUntil.entrySet().removeIf(e -> {
                 if (now - e.getValue() >= 0) {
+                    chaos(e.getKey() + " has its network back");
                     faults.get(e.getKey()).down(false);
                     return true;
                 }
@@ -134,10 +192,19 @@ class LeaseProtocolSimulationTest {
             List<Fleet.Member> running = running();
             double roll = random.nextDouble();
             if (roll < 0.004 && running.size() > 1) {
-                pick(running).crash();
+                Fleet.Member member = pick(running);
+                chaos(member.id, "crashes");
+                member.crash();
                 crashes++;
             } else if (roll < 0.008 && running.size() > 1) {
                 Fleet.Member member = pick(running);
+                pausedHoldings.put(
+                        member.id,
+                        member.coordinator.heldLeaseKeys().stream()
+                                .map(member.coordinator::heldLease)
+                                .flatMap(Optional::stream)
+                                .toList());
+                chaos(member.id, "pauses");
                 member.pause();
                 pausedAt.put(member.id, now);
                 pausedUntil.put(
@@ -151,6 +218,7 @@ class LeaseProtocolSimulationTest {
             } else if (roll < 0.011 && running.size() > 1) {
                 Fleet.Member member = pick(running);
                 if (!cutUntil.containsKey(member.id)) {
+                    chaos(member.id, "loses its network");
                     faults.get(member.id).down(true);
                     cutUntil.put(
                             member.id,
@@ -165,17 +233,25 @@ class LeaseProtocolSimulationTest {
                                     .filter(m -> m.state != Fleet.State.CRASHED && m.state != Fleet.State.LEFT)
                                     .count()
                             < 20) {
+                chaos("w" + nextWorker + " joins");
                 startWorker();
                 joins++;
             } else if (roll < 0.017 && running.size() > 1) {
-                pick(running).shutdown();
+                Fleet.Member member = pick(running);
+                chaos(member.id, "shuts down");
+                member.shutdown();
                 leaves++;
             }
         }
 
-        /** A worker paused past the failover time wakes: before it runs, it must hold nothing others took. */
+        /**
+         * A worker paused past the failover time wakes: before it runs it must hold nothing others took, its stalled
+         * consumers' writes must be refused by the table, and after its first tick it must still hold nothing others
+         * own, whatever that tick could read.
+         */
         void wakeZombie(Fleet.Member zombie) {
             long paused = fleet.time.nanos() - pausedAt.remove(zombie.id);
+            List<Lease> holdings = pausedHoldings.remove(zombie.id);
             if (paused < CONFIG.failoverTime().toNanos()) {
                 zombie.resume(); // woken early when the chaos stopped: not a zombie
                 return;
@@ -191,7 +267,50 @@ class LeaseProtocolSimulationTest {
                             .isInstanceOf(LeaseWrite.Conflict.class);
                 }
             }
+            writeAsZombie(zombie, holdings);
             zombie.resume();
+            zombie.scheduler.runDueTasks();
+            for (Lease lease : fleet.store.snapshot()) {
+                if (!lease.isOwnedBy(zombie.id) && zombie.coordinator.holds(lease.leaseKey())) {
+                    fail(context(zombie.id + " still holds " + lease.leaseKey() + ", owned by "
+                            + lease.owner().orElse("nobody") + ", after its first tick awake"));
+                }
+            }
+        }
+
+        /** Now and then during a pause, the paused worker's stalled consumers write with what they hold. */
+        void checkPausedWorkersAreFenced() {
+            long now = fleet.time.nanos();
+            for (Map.Entry<String, Long> paused : pausedAt.entrySet()) {
+                if (now - paused.getValue() >= CONFIG.failoverTime().toNanos() && random.nextInt(20) == 0) {
+                    writeAsZombie(fleet.member(paused.getKey()), pausedHoldings.get(paused.getKey()));
+                }
+            }
+        }
+
+        /**
+         * Checkpoint writes, straight to the table, with the snapshots a paused worker held when it stopped (its old
+         * owner and counter): each lease that has since changed hands must refuse them and stay as it is.
+         */
+        void writeAsZombie(Fleet.Member zombie, List<Lease> holdings) {
+            for (Lease held : holdings) {
+                Optional<Lease> stored = fleet.store.get(held.leaseKey());
+                if (stored.isPresent() && stored.get().hasSameOwnershipAs(held)) {
+                    continue; // still the zombie's in the table: nobody has taken it yet, so its write may land
+                }
+                BigInteger position = zombie.listener.positions.getOrDefault(held.leaseKey(), BigInteger.ZERO);
+                Lease progress = held.toBuilder()
+                        .checkpoint(
+                                StoredCheckpoint.of(position.add(BigInteger.ONE).toString()))
+                        .build();
+                assertThat(fleet.store.updateProgress(held, progress))
+                        .as(context(zombie.id + "'s stalled checkpoint for " + held.leaseKey() + " (counter "
+                                + held.counter() + "), now "
+                                + stored.map(Lease::toString).orElse("deleted")))
+                        .isInstanceOf(LeaseWrite.Conflict.class);
+                assertThat(fleet.store.get(held.leaseKey())).isEqualTo(stored);
+                zombieWritesRefused++;
+            }
         }
 
         Fleet.Member pick(List<Fleet.Member> members) {
@@ -261,10 +380,80 @@ class LeaseProtocolSimulationTest {
             }
             staleSince.clear();
             staleSince.putAll(stillStale);
+            checkEveryLeaseFindsALiveOwner(byKey.values());
+        }
+
+        /**
+         * While at least one worker lives (running, its network not cut), no lease stays unowned or owned by a dead,
+         * paused, cut or departed worker for longer than the failover time plus {@link #TAKEOVER_BOUND}.
+         */
+        void checkEveryLeaseFindsALiveOwner(java.util.Collection<Lease> leases) {
+            long now = fleet.time.nanos();
+            java.util.Set<String> live = new java.util.HashSet<>();
+            for (Fleet.Member member : running()) {
+                if (!cutUntil.containsKey(member.id)) {
+                    live.add(member.id);
+                }
+            }
+            fleet.store.heartbeats(fleet.members.keySet()).forEach((worker, heartbeat) -> {
+                Long before = heartbeatCounters.put(worker, heartbeat.counter());
+                if (before == null || before != heartbeat.counter()) {
+                    lastHeartbeatAt.put(worker, now);
+                }
+            });
+            liveSince.keySet().retainAll(live);
+            live.forEach(worker -> liveSince.putIfAbsent(worker, now));
+            long fleetLiveSince =
+                    liveSince.values().stream().mapToLong(Long::longValue).min().orElse(now);
+            long limit = CONFIG.failoverTime().plus(TAKEOVER_BOUND).toNanos();
+            for (Lease lease : leases) {
+                if (live.isEmpty()) {
+                    break; // nobody can take anything: the clock starts again once a worker lives
+                }
+                if (lease.isFinished() || lease.owner().filter(live::contains).isPresent()) {
+                    orphanedSince.remove(lease.leaseKey());
+                    continue;
+                }
+                long ownerBeatAt = lease.owner().map(lastHeartbeatAt::get).orElse(Long.MIN_VALUE);
+                long since = LongStream.of(
+                                orphanedSince.computeIfAbsent(lease.leaseKey(), k -> now),
+                                ownerBeatAt,
+                                leaderStruckAt,
+                                fleetLiveSince)
+                        .max()
+                        .getAsLong();
+                longestOrphan = Math.max(longestOrphan, now - since);
+                if (now - since > limit) {
+                    fail(context(lease.leaseKey() + " has had no live owner for "
+                            + Duration.ofNanos(now - since) + " (owner "
+                            + lease.owner().orElse("nobody")
+                            + ", live workers " + new java.util.TreeSet<>(live) + ")"));
+                }
+            }
+            if (live.isEmpty()) {
+                orphanedSince.clear();
+            }
+        }
+
+        /** After quiescence exactly one running worker leads, the one the leader item names, and it stays so. */
+        void checkOneLeader() {
+            for (int i = 0; i < 50; i++) {
+                fleet.step(STEP);
+                List<String> leaders = running().stream()
+                        .filter(m -> m.coordinator.isLeader())
+                        .map(m -> m.id)
+                        .toList();
+                assertThat(leaders).as(context("workers that lead")).hasSizeLessThanOrEqualTo(1);
+                if (i == 49) {
+                    assertThat(leaders)
+                            .as(context("the worker that leads"))
+                            .containsExactly(fleet.store.leader().orElseThrow().leaderId());
+                }
+            }
         }
 
         void quiesce() {
-            pausedUntil.keySet().forEach(id -> wakeZombie(fleet.member(id)));
+            new java.util.TreeSet<>(pausedUntil.keySet()).forEach(id -> wakeZombie(fleet.member(id)));
             pausedUntil.clear();
             cutUntil.keySet().forEach(id -> faults.get(id).down(false));
             cutUntil.clear();

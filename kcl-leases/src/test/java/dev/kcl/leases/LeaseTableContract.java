@@ -263,14 +263,34 @@ public abstract class LeaseTableContract {
     }
 
     @Test
-    void deleteIsConditionalOnTheCounter() {
+    void deleteIsFencedOnOwnerAndCounter() {
         Lease lease = created("shard-0");
         Lease taken = applied(leases().assign(lease, "a"));
 
+        // an older snapshot loses, and so does one with the right counter but another owner
         assertThat(leases().delete(lease)).isFalse();
+        assertThat(leases().delete(taken.toBuilder().owner("z").build())).isFalse();
+        assertThat(leases().delete(taken.toBuilder().owner(Optional.empty()).build()))
+                .isFalse();
+        assertThat(leases().get("shard-0")).contains(taken);
+
         assertThat(leases().delete(taken)).isTrue();
         assertThat(leases().get("shard-0")).isEmpty();
         assertThat(leases().delete(taken)).isFalse();
+    }
+
+    @Test
+    void anUnownedLeaseIsDeletedOnlyWhileItStillHasNoOwner() {
+        Lease unowned = created("shard-0");
+        Lease released = applied(leases().release(applied(leases().assign(created("shard-1"), "a")), Optional.empty()));
+
+        // a snapshot naming an owner does not match a lease that has none
+        assertThat(leases().delete(unowned.toBuilder().owner("a").build())).isFalse();
+        assertThat(leases().delete(released.toBuilder().owner("a").build())).isFalse();
+
+        assertThat(leases().delete(unowned)).isTrue();
+        assertThat(leases().delete(released)).isTrue();
+        assertThat(leases().listLeases()).isEmpty();
     }
 
     @Test

@@ -273,14 +273,15 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
 
     @Override
     public boolean delete(Lease expected) {
+        Fence fence = Fence.of(expected);
         try {
             call(
                     "DeleteItem",
                     dynamo.deleteItem(b -> b.tableName(table)
                             .key(key(expected.leaseKey()))
-                            .conditionExpression("#counter = :counter")
-                            .expressionAttributeNames(Map.of("#counter", LEASE_COUNTER))
-                            .expressionAttributeValues(Map.of(":counter", n(expected.counter())))));
+                            .conditionExpression(fence.condition())
+                            .expressionAttributeNames(fence.names())
+                            .expressionAttributeValues(fence.values())));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -435,23 +436,16 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
     }
 
     private LeaseWrite conditionalUpdate(Lease expected, Update update) {
+        Fence fence = Fence.of(expected);
         Map<String, String> names = new HashMap<>(update.names);
         Map<String, AttributeValue> values = new HashMap<>(update.values);
-        names.put("#c_counter", LEASE_COUNTER);
-        names.put("#c_owner", LEASE_OWNER);
-        values.put(":c_counter", n(expected.counter()));
-        String ownerCondition;
-        if (expected.owner().isPresent()) {
-            values.put(":c_owner", s(expected.owner().get()));
-            ownerCondition = "#c_owner = :c_owner";
-        } else {
-            ownerCondition = "attribute_not_exists(#c_owner)";
-        }
+        names.putAll(fence.names());
+        values.putAll(fence.values());
         UpdateItemRequest request = UpdateItemRequest.builder()
                 .tableName(table)
                 .key(key(expected.leaseKey()))
                 .updateExpression(update.expression())
-                .conditionExpression("#c_counter = :c_counter AND " + ownerCondition)
+                .conditionExpression(fence.condition())
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_NEW)
@@ -528,6 +522,30 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
         return "DynamoDbLeaseTable[" + table + "]";
     }
 
+    /**
+     * The condition every lease write carries: the stored {@code leaseCounter} and {@code leaseOwner} are the
+     * expected ones, or the owner is absent when the expected lease has none.
+     */
+    private record Fence(String condition, Map<String, String> names, Map<String, AttributeValue> values) {
+        static Fence of(Lease expected) {
+            Map<String, String> names = Map.of("#c_counter", LEASE_COUNTER, "#c_owner", LEASE_OWNER);
+            if (expected.owner().isPresent()) {
+                return new Fence(
+                        "#c_counter = :c_counter AND #c_owner = :c_owner",
+                        names,
+                        Map.of(
+                                ":c_counter",
+                                n(expected.counter()),
+                                ":c_owner",
+                                s(expected.owner().get())));
+            }
+            return new Fence(
+                    "#c_counter = :c_counter AND attribute_not_exists(#c_owner)",
+                    names,
+                    Map.of(":c_counter", n(expected.counter())));
+        }
+    }
+
     /** An update expression under construction. */
     private static final class Update {
         private final List<String> sets = new ArrayList<>();
@@ -591,7 +609,10 @@ public final class DynamoDbLeaseTable implements LeaseTable, WorkerRegistry {
             return this;
         }
 
-        /** How long {@link #ensureExists()} waits for a new table or index to become ACTIVE. Default 5 min. */
+        /**
+         * How long {@link #ensureExists()} waits in all for a new table and the indexes it adds to become ACTIVE.
+         * Default 5 min.
+         */
         public Builder activeTimeout(Duration activeTimeout) {
             this.activeTimeout = positive(activeTimeout, "activeTimeout");
             return this;

@@ -79,22 +79,24 @@ final class TableSetup {
         return entityIndex;
     }
 
+    /** Creates or completes the table; everything must be ACTIVE within one {@code activeTimeout} in all. */
     void ensureExists() {
+        long deadline = ticker.nanos() + activeTimeout.toNanos();
         Optional<TableDescription> existing = describe();
         if (existing.isEmpty()) {
             create();
         }
-        TableDescription description = awaitActive();
+        TableDescription description = awaitActive(deadline);
         Optional<String> owners = findIndex(description, LEASE_OWNER, ProjectionType.ALL);
         if (owners.isEmpty()) {
             addIndex(OWNER_INDEX, LEASE_OWNER, ProjectionType.ALL);
-            description = awaitActive();
+            description = awaitActive(deadline);
             owners = Optional.of(OWNER_INDEX);
         }
         Optional<String> entities = findIndex(description, ENTITY_TYPE, null);
         if (entities.isEmpty()) {
             addIndex(ENTITY_INDEX, ENTITY_TYPE, ProjectionType.KEYS_ONLY);
-            awaitActive();
+            awaitActive(deadline);
             entities = Optional.of(ENTITY_INDEX);
         }
         ownerIndex = owners.get();
@@ -157,28 +159,43 @@ final class TableSetup {
         }
     }
 
-    /** Waits until the table and all its indexes are ACTIVE. */
-    private TableDescription awaitActive() {
-        long deadline = ticker.nanos() + activeTimeout.toNanos();
+    /** Waits until the table and all its indexes are ACTIVE, at most until {@code deadline} (ticker nanos). */
+    private TableDescription awaitActive(long deadline) {
         Duration pause = Duration.ofMillis(100);
         while (true) {
             Optional<TableDescription> description = describe();
             if (description.isPresent() && isActive(description.get())) {
                 return description.get();
             }
-            if (ticker.nanos() - deadline > 0) {
+            if (ticker.nanos() - deadline >= 0) {
                 throw new LeaseTableException(
-                        "lease table " + table + " is not ACTIVE after " + activeTimeout
-                                + " (status "
-                                + description.map(d -> d.tableStatusAsString()).orElse("missing")
+                        "lease table " + table + " did not become ACTIVE within activeTimeout " + activeTimeout + " ("
+                                + description.map(TableSetup::status).orElse("table missing")
                                 + "); check the table in the DynamoDB console, or raise activeTimeout",
                         false);
             }
-            sleeper.sleep(pause);
+            long left = deadline - ticker.nanos();
+            sleeper.sleep(pause.toNanos() < left ? pause : Duration.ofNanos(left));
             pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0
                     ? Duration.ofSeconds(2)
                     : pause.multipliedBy(2);
         }
+    }
+
+    /** The table's status and that of each index not yet ACTIVE, for error messages. */
+    private static String status(TableDescription description) {
+        StringBuilder status = new StringBuilder("table ").append(description.tableStatusAsString());
+        if (description.hasGlobalSecondaryIndexes()) {
+            for (GlobalSecondaryIndexDescription index : description.globalSecondaryIndexes()) {
+                if (index.indexStatus() != IndexStatus.ACTIVE) {
+                    status.append(", index ")
+                            .append(index.indexName())
+                            .append(' ')
+                            .append(index.indexStatusAsString());
+                }
+            }
+        }
+        return status.toString();
     }
 
     private static boolean isActive(TableDescription description) {

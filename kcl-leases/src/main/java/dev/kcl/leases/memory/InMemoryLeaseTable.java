@@ -107,8 +107,7 @@ public final class InMemoryLeaseTable implements LeaseTable, WorkerRegistry {
 
     @Override
     public synchronized boolean delete(Lease expected) {
-        Lease current = leases.get(expected.leaseKey());
-        if (current == null || current.counter() != expected.counter()) {
+        if (!isCurrent(expected)) {
             return false;
         }
         leases.remove(expected.leaseKey());
@@ -174,12 +173,17 @@ public final class InMemoryLeaseTable implements LeaseTable, WorkerRegistry {
         return all;
     }
 
-    private LeaseWrite replaceIfCurrent(Lease expected, java.util.function.UnaryOperator<Lease> change) {
+    /** True if the stored lease has {@code expected}'s owner (or, like it, none) and counter. */
+    private boolean isCurrent(Lease expected) {
         Lease current = leases.get(expected.leaseKey());
-        if (current == null || !current.owner().equals(expected.owner()) || current.counter() != expected.counter()) {
+        return current != null && current.owner().equals(expected.owner()) && current.counter() == expected.counter();
+    }
+
+    private LeaseWrite replaceIfCurrent(Lease expected, java.util.function.UnaryOperator<Lease> change) {
+        if (!isCurrent(expected)) {
             return new LeaseWrite.Conflict(expected.leaseKey());
         }
-        Lease next = change.apply(current);
+        Lease next = change.apply(leases.get(expected.leaseKey()));
         leases.put(next.leaseKey(), next);
         return new LeaseWrite.Applied(next);
     }

@@ -6,12 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kcl.leases.Lease;
 import dev.kcl.leases.LeaseTableException;
 import dev.kcl.leases.StoredCheckpoint;
+import dev.kcl.testkit.AwsClients;
 import dev.kcl.testkit.AwsStack;
 import dev.kcl.testkit.KclStack;
 import dev.kcl.testkit.TestNames;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -27,17 +36,39 @@ class TableSetupIT {
 
     @Test
     void createsAnOnDemandTableWithBothIndexesInOneCall(AwsStack stack, TestNames names) {
-        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
-                .build();
+        List<String> calls = new CopyOnWriteArrayList<>();
+        try (DynamoDbAsyncClient counting = countingClient(stack, calls)) {
+            DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(counting, names.applicationName())
+                    .build();
 
-        table.ensureExists();
-        table.ensureExists(); // idempotent
+            table.ensureExists();
+            table.ensureExists(); // idempotent
 
+            // one CreateTable with both indexes, and no index added afterwards by UpdateTable
+            assertThat(calls).containsOnlyOnce("CreateTable").doesNotContain("UpdateTable");
+        }
         TableDescription description = describe(stack, names.applicationName());
         assertThat(description.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
         assertThat(description.globalSecondaryIndexes())
                 .extracting(GlobalSecondaryIndexDescription::indexName)
                 .containsExactlyInAnyOrder("leaseOwner-index", "entityType-index");
+    }
+
+    /** A client of the stack's DynamoDB that records the name of every operation it sends. */
+    private static DynamoDbAsyncClient countingClient(AwsStack stack, List<String> calls) {
+        ExecutionInterceptor recorder = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                calls.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+            }
+        };
+        return DynamoDbAsyncClient.builder()
+                .endpointOverride(stack.dynamoDbEndpoint())
+                .region(AwsClients.REGION)
+                .credentialsProvider(AwsClients.credentials())
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(recorder))
+                .build();
     }
 
     @Test
