@@ -192,6 +192,7 @@ class LeaseBalancerTest {
         List<String> someWorkers = new ArrayList<>(eligible).subList(0, 1 + random.nextInt(workers));
         List<Lease> leases = new ArrayList<>();
         int count = random.nextInt(500);
+        boolean withThroughput = random.nextBoolean(); // owners' recorded KB/s: skewed, some leases without any
         for (int i = 0; i < count; i++) {
             leases.add(Lease.builder(String.format("shard-%05d", i))
                     .owner(
@@ -199,6 +200,10 @@ class LeaseBalancerTest {
                                     ? Optional.empty()
                                     : Optional.of(someWorkers.get(random.nextInt(someWorkers.size()))))
                     .checkpoint(StoredCheckpoint.of("1"))
+                    .throughputKBps(
+                            withThroughput && random.nextInt(5) > 0
+                                    ? Optional.of(Math.pow(random.nextDouble(), 4) * 2_000)
+                                    : Optional.empty())
                     .build());
         }
         BalancerLimits limits = new BalancerLimits(Integer.MAX_VALUE, 1 + random.nextInt(3), 0.2);
