@@ -22,6 +22,8 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
     private volatile boolean heartbeatFailureRetryable = true;
     private volatile boolean down;
     private volatile boolean failOwnerQueries;
+    private volatile double indexRefreshRate = 1;
+    private List<Lease> indexView; // guarded by this: what the lagging owner index shows
     final AtomicLong reads = new AtomicLong();
     final AtomicLong writes = new AtomicLong();
     final AtomicLong heartbeatWrites = new AtomicLong();
@@ -53,6 +55,22 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
     /** Queries of the owner index fail (throttled), while every other call goes through. */
     void failOwnerQueries(boolean fail) {
         this.failOwnerQueries = fail;
+    }
+
+    /**
+     * The owner index lags, as a DynamoDB global secondary index does: each query sees the table as it was at some
+     * earlier query, catching up with this probability per query. Gains and losses show late, or show a lease that
+     * has moved on since.
+     */
+    void laggingIndex(double refreshRate) {
+        this.indexRefreshRate = refreshRate;
+    }
+
+    private synchronized List<Lease> indexView() {
+        if (indexView == null || random.nextDouble() < indexRefreshRate) {
+            indexView = table.listLeases();
+        }
+        return indexView;
     }
 
     /** Every call fails, as when the network to DynamoDB is cut. */
@@ -117,6 +135,11 @@ final class FaultyLeaseTable implements LeaseTable, WorkerRegistry {
             reads.incrementAndGet();
             faults.incrementAndGet();
             throw new LeaseTableException("injected throttling of the owner index", true);
+        }
+        if (indexRefreshRate < 1) {
+            return read(
+                    "Query leaseOwner-index",
+                    () -> indexView().stream().filter(l -> l.isOwnedBy(worker)).toList());
         }
         return read("Query leaseOwner-index", () -> table.leasesOwnedBy(worker));
     }

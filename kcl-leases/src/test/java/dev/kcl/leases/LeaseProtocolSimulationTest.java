@@ -162,6 +162,9 @@ class LeaseProtocolSimulationTest {
             if (random.nextInt(3) == 0) {
                 faulty.faultRate(0.02 + random.nextDouble() * 0.1);
             }
+            if (random.nextInt(3) == 0) {
+                faulty.laggingIndex(0.3 + random.nextDouble() * 0.5); // behind for one to a few polls
+            }
             faults.put(id, faulty);
             fleet.start(id, faulty, faulty);
         }
