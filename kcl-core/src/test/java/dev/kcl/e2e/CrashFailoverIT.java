@@ -331,4 +331,58 @@ class CrashFailoverIT {
             stop(a, b);
         }
     }
+
+    @Test
+    void sigtermHandsEveryShardOverBeforeTheProcessExits(AwsStack stack, TestNames names) throws Exception {
+        // Given two worker processes (each with shutdownOnJvmExit) balanced over 4 shards, with records coming in
+        StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
+        admin.create(names.streamName(), 4);
+        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
+                .build();
+        table.ensureExists();
+        Process a = startWorker(stack, names, "a");
+        Process b = startWorker(stack, names, "b");
+        try (Producer producer = new Producer(admin, names.streamName(), 20, 100)) {
+            await(
+                    Duration.ofSeconds(90),
+                    () -> {
+                        Map<String, Long> owners = owners(table);
+                        return owners.getOrDefault("a", 0L) == 2 && owners.getOrDefault("b", 0L) == 2;
+                    },
+                    () -> "owners " + owners(table));
+            await(
+                    Duration.ofSeconds(30),
+                    () -> ledger("a").size() > 50 && ledger("b").size() > 50,
+                    () -> "ledgers " + ledger("a").size() + "/" + ledger("b").size());
+
+            // When a gets SIGTERM, as ECS or Kubernetes send
+            long terminatedAt = System.nanoTime();
+            signal(a, "TERM");
+            await(
+                    Duration.ofSeconds(30),
+                    () -> owners(table).getOrDefault("b", 0L) == 4,
+                    () -> "owners " + owners(table));
+            long handoverMillis = (System.nanoTime() - terminatedAt) / 1_000_000;
+            assertThat(a.waitFor(30, TimeUnit.SECONDS))
+                    .as("a exits after handing over")
+                    .isTrue();
+            Thread.sleep(2_000);
+            producer.stop();
+            int total = producer.produced();
+            await(
+                    Duration.ofSeconds(60),
+                    () -> deliveredByEither().size() >= total,
+                    () -> "not every record delivered");
+
+            // Then b took every shard well before a failover could have, and no record was delivered twice
+            log.info("b owned all 4 shards {} ms after a got SIGTERM", handoverMillis);
+            assertThat(handoverMillis).isLessThan(FAILOVER_SECONDS * 1000L);
+            List<String> all = new ArrayList<>();
+            ledger("a").forEach(r -> all.add(r[3]));
+            ledger("b").forEach(r -> all.add(r[3]));
+            assertThat(all).hasSize(total).doesNotHaveDuplicates();
+        } finally {
+            stop(a, b);
+        }
+    }
 }
