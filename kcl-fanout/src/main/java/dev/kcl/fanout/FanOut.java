@@ -38,8 +38,10 @@ public final class FanOut {
     }
 
     /**
-     * Deregisters the stream consumer, for cleaning up a retired application (a missing one is not an error). Do not
-     * call it while workers use the consumer.
+     * Deregisters the stream consumer, for cleaning up a retired application. A consumer that is not registered is not
+     * an error: nothing happens. Do not call it while workers use the consumer: they register it again.
+     *
+     * @throws dev.kcl.KclException if the call fails for another reason (a missing permission, a timeout)
      */
     public static void deregister(KinesisAsyncClient kinesis, String streamArn, String consumerName) {
         ConsumerRegistration.deregister(kinesis, streamArn, consumerName);

@@ -10,7 +10,9 @@ import java.util.Objects;
  * @param consumerName the stream consumer to register (or reuse); one per application
  * @param maxPendingEvents events a shard reads ahead of its processor; more are requested only as it keeps up
  * @param registrationTimeout how long {@code Worker.start()} waits for the consumer to become ACTIVE
- * @param resubscribeBackoff the backoff between attempts after a subscription failed
+ * @param resubscribeBackoff the backoff between attempts after a subscription failed; its ceiling is at most
+ *     {@link #MAX_RESUBSCRIBE_DELAY}, and its {@code maxAttempts} is not used: a source keeps trying while it holds
+ *     the shard
  * @param warnAfterFailures failed subscriptions in a row before a warning (routine renewals are not failures)
  * @param shardCheckInterval how often the worker lists the shards to notice closed ones whose subscriptions did not
  *     say so (one ListShards per worker per interval)
@@ -23,6 +25,12 @@ public record FanOutConfig(
         int warnAfterFailures,
         Duration shardCheckInterval) {
 
+    /**
+     * The longest a shard may wait to subscribe again after a failure. A renewal routinely meets ResourceInUse for a
+     * few seconds while the previous subscription closes; a longer wait would leave the shard unread for no gain.
+     */
+    public static final Duration MAX_RESUBSCRIBE_DELAY = Duration.ofSeconds(5);
+
     public FanOutConfig {
         if (consumerName == null || !consumerName.matches("[a-zA-Z0-9_.-]{1,128}")) {
             throw new IllegalArgumentException(
@@ -33,6 +41,10 @@ public record FanOutConfig(
         }
         positive(registrationTimeout, "registrationTimeout");
         Objects.requireNonNull(resubscribeBackoff, "resubscribeBackoff");
+        if (resubscribeBackoff.max().compareTo(MAX_RESUBSCRIBE_DELAY) > 0) {
+            throw new IllegalArgumentException("resubscribeBackoff max must be at most " + MAX_RESUBSCRIBE_DELAY
+                    + " (a shard subscribes again within 5 s of a failure), was " + resubscribeBackoff.max());
+        }
         if (warnAfterFailures < 1) {
             throw new IllegalArgumentException("warnAfterFailures must be at least 1, was " + warnAfterFailures);
         }
@@ -76,7 +88,11 @@ public record FanOutConfig(
             return this;
         }
 
-        /** Default 100 ms doubling to 5 s, with jitter. */
+        /**
+         * Default 100 ms doubling to 5 s, with full jitter. The ceiling ({@link Backoff#max()}) may not exceed
+         * {@link FanOutConfig#MAX_RESUBSCRIBE_DELAY} (5 s); {@link Backoff#maxAttempts()} is not used, since a source
+         * keeps trying while it holds the shard.
+         */
         public Builder resubscribeBackoff(Backoff resubscribeBackoff) {
             this.resubscribeBackoff = resubscribeBackoff;
             return this;

@@ -1,6 +1,8 @@
 package dev.kcl.fanout;
 
+import dev.kcl.KclException;
 import dev.kcl.KinesisRecord;
+import dev.kcl.RetryableKclException;
 import dev.kcl.aws.AwsErrors;
 import dev.kcl.aws.KinesisModels;
 import dev.kcl.checkpoint.Checkpoint;
@@ -40,9 +42,14 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
  *   <li><b>Back-pressure.</b> Events are requested one at a time, and only while fewer than {@code maxPendingEvents}
  *       wait for the processor: a slow processor slows the subscription instead of filling memory.
  *   <li><b>Resubscription.</b> A subscription ends after five minutes, and may fail (ResourceInUse while the previous
- *       one is still open, timeouts, resets). Either way the source subscribes again after the last continuation
- *       sequence number, after a backoff when it failed. Routine renewals are logged at debug; failures only after
- *       {@code warnAfterFailures} in a row.
+ *       one is still open, read timeouts, connection resets). Either way the source subscribes again after the last
+ *       continuation sequence number, after a backoff (at most 5 s) when it failed. Routine renewals are logged at
+ *       debug; failures at warn only after {@code warnAfterFailures} in a row that went on for over 5 s.
+ *   <li><b>Errors a retry will not fix.</b> ResourceNotFound may mean the stream consumer was deregistered while
+ *       workers ran: the source registers it again (shared with the worker's other sources, waiting for ACTIVE) before
+ *       subscribing again. Access denied and other such errors are retried with the same capped backoff, since
+ *       someone may fix the cause while the worker runs, and logged at error once per run of failures, naming the
+ *       shard and the error, so the source never spins silently.
  *   <li><b>Shard end.</b> The last event of a closed shard has no continuation sequence number and carries the
  *       children. Some emulators never send it; so a worker-wide {@link ClosedShardWatcher} lists the shards every
  *       {@code shardCheckInterval}, and when this shard shows as closed the source confirms with one GetRecords
@@ -61,7 +68,7 @@ final class FanOutRecordSource implements RecordSource {
 
     private final KinesisAsyncClient kinesis;
     private final String stream;
-    private final String consumerArn;
+    private final ConsumerRegistration registration;
     private final String shardId;
     private final Checkpoint start;
     private final FanOutConfig config;
@@ -83,11 +90,16 @@ final class FanOutRecordSource implements RecordSource {
     private int failures;
     private long failingSince;
     private boolean warned;
+    private boolean errorLogged;
+    private boolean notFoundLogged;
     private boolean checking;
+    private String consumerArn;
+    private boolean consumerMissing;
 
     FanOutRecordSource(
             KinesisAsyncClient kinesis,
             String stream,
+            ConsumerRegistration registration,
             String consumerArn,
             String shardId,
             Checkpoint start,
@@ -98,6 +110,7 @@ final class FanOutRecordSource implements RecordSource {
             ClosedShardWatcher watcher) {
         this.kinesis = kinesis;
         this.stream = stream;
+        this.registration = registration;
         this.consumerArn = consumerArn;
         this.shardId = shardId;
         this.start = start;
@@ -193,6 +206,8 @@ final class FanOutRecordSource implements RecordSource {
     private void subscribe() {
         long gen;
         StartingPosition position;
+        String arn;
+        boolean register;
         synchronized (this) {
             if (closed || ended) {
                 subscribing = false;
@@ -200,6 +215,12 @@ final class FanOutRecordSource implements RecordSource {
             }
             gen = ++generation;
             position = position();
+            arn = consumerArn;
+            register = consumerMissing;
+        }
+        if (register) {
+            registerAgain(gen);
+            return;
         }
         log.debug("{} subscribing at {}", shardId, position);
         SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
@@ -226,8 +247,7 @@ final class FanOutRecordSource implements RecordSource {
                     }
                 }))
                 .build();
-        kinesis.subscribeToShard(
-                        b -> b.consumerARN(consumerArn).shardId(shardId).startingPosition(position), handler)
+        kinesis.subscribeToShard(b -> b.consumerARN(arn).shardId(shardId).startingPosition(position), handler)
                 .whenComplete((done, error) -> {
                     if (error != null) {
                         onFailure(gen, error);
@@ -235,6 +255,35 @@ final class FanOutRecordSource implements RecordSource {
                         onCompleted(gen);
                     }
                 });
+    }
+
+    /**
+     * The last subscription said ResourceNotFound: make sure the consumer is registered and ACTIVE (registering it
+     * again if it was deregistered), then subscribe with its ARN, which is new if it was registered again.
+     */
+    private void registerAgain(long gen) {
+        log.debug("{} checking that stream consumer {} is registered", shardId, registration.consumerName());
+        registration.ensureActive().whenComplete((arn, error) -> {
+            if (error != null) {
+                onFailure(gen, error);
+                return;
+            }
+            synchronized (this) {
+                if (gen != generation || closed || ended) {
+                    return;
+                }
+                if (!arn.equals(consumerArn)) {
+                    log.info(
+                            "{} subscribing as stream consumer {} again: {}",
+                            shardId,
+                            registration.consumerName(),
+                            arn);
+                }
+                consumerArn = arn;
+                consumerMissing = false;
+            }
+            subscribe();
+        });
     }
 
     private void onSubscribed(long gen, Subscription s) {
@@ -260,26 +309,30 @@ final class FanOutRecordSource implements RecordSource {
             }
             requested = false;
             if (eventStream instanceof SubscribeToShardEvent event) {
-                if (warned) {
+                if (warned || errorLogged) {
                     log.info("{} subscription works again after {} failures", shardId, failures);
                 }
                 failures = 0;
                 warned = false;
+                errorLogged = false;
+                notFoundLogged = false;
                 metrics.call(shardId, RetrievalMetrics.Operation.SUBSCRIBE_TO_SHARD, RetrievalMetrics.Outcome.SUCCESS);
                 long behind = event.millisBehindLatest() == null ? 0 : event.millisBehindLatest();
                 metrics.millisBehindLatest(shardId, behind);
                 List<KinesisRecord> records = KinesisModels.records(event.records());
                 if (event.continuationSequenceNumber() == null) {
+                    // The final event: hand over its records with the children; nothing more is requested (the
+                    // batch goes to a waiting processor in after.run(), outside the lock)
                     endShard(
                             records,
                             behind,
                             event.hasChildShards() ? KinesisModels.childShards(event.childShards()) : List.of(),
                             after);
-                    return;
-                }
-                continuation = event.continuationSequenceNumber();
-                if (!records.isEmpty()) {
-                    enqueue(new RecordBatch(records, behind, Optional.empty()), after);
+                } else {
+                    continuation = event.continuationSequenceNumber();
+                    if (!records.isEmpty()) {
+                        enqueue(new RecordBatch(records, behind, Optional.empty()), after);
+                    }
                 }
             }
             demand(after);
@@ -322,12 +375,40 @@ final class FanOutRecordSource implements RecordSource {
                     kind == AwsErrors.Kind.THROTTLED
                             ? RetrievalMetrics.Outcome.THROTTLED
                             : RetrievalMetrics.Outcome.ERROR);
-            boolean inUse = AwsErrors.unwrap(error) instanceof ResourceInUseException;
+            Throwable cause = AwsErrors.unwrap(error);
+            boolean inUse = cause instanceof ResourceInUseException;
+            // A registration that failed for good (the consumer limit, permissions) is as fatal as access denied.
+            boolean fatal = kind == AwsErrors.Kind.FATAL
+                    || (cause instanceof KclException && !(cause instanceof RetryableKclException));
+            if (kind == AwsErrors.Kind.NOT_FOUND) {
+                consumerMissing = true;
+            }
+            if (kind == AwsErrors.Kind.NOT_FOUND && !notFoundLogged) {
+                notFoundLogged = true;
+                log.warn(
+                        "{} subscription failed: {}; the stream consumer {} may have been deregistered, so it is "
+                                + "registered again if needed before the next subscription",
+                        shardId,
+                        AwsErrors.describe(error),
+                        registration.consumerName());
+            }
             // After a renewal the previous subscription may stay open for a few seconds (ResourceInUse): routine,
             // so warn only when failures go on both in number and in time.
             boolean persistent = failures >= config.warnAfterFailures()
                     && ticker.nanos() - failingSince >= ROUTINE_FAILURES.toNanos();
-            if (persistent && (!warned || failures % 20 == 0)) {
+            if (fatal) {
+                if (!errorLogged) {
+                    errorLogged = true;
+                    log.error(
+                            "{} subscription failed with an error retrying is unlikely to fix; retrying every {} at "
+                                    + "most until the cause is fixed or the shard moves: {}",
+                            shardId,
+                            config.resubscribeBackoff().max(),
+                            AwsErrors.describe(error));
+                } else {
+                    log.debug("{} subscription failed again: {}", shardId, AwsErrors.describe(error));
+                }
+            } else if (persistent && (!warned || failures % 20 == 0)) {
                 warned = true;
                 log.warn(
                         "{} subscription failed {} times in a row, resuming after {}: {}",

@@ -3,7 +3,6 @@ package dev.kcl.fanout;
 import dev.kcl.Retrieval;
 import dev.kcl.spi.RecordSourceFactory;
 import dev.kcl.spi.RetrievalContext;
-import dev.kcl.time.Sleeper;
 import java.util.Objects;
 
 /** {@link Retrieval} by enhanced fan-out: registers the consumer when the worker starts, then a source per shard. */
@@ -16,13 +15,15 @@ final class FanOutRetrieval implements Retrieval {
 
     @Override
     public RecordSourceFactory start(RetrievalContext context) {
-        String consumerArn = ConsumerRegistration.ensureActive(
+        // One registration per worker: sources that find the consumer gone later share it to register again.
+        ConsumerRegistration registration = new ConsumerRegistration(
                 context.kinesis(),
                 context.streamArn(),
                 config.consumerName(),
                 config.registrationTimeout(),
-                context.ticker(),
-                Sleeper.system());
+                context.timer(),
+                context.ticker());
+        String consumerArn = registration.awaitActive();
         ClosedShardWatcher watcher = new ClosedShardWatcher(
                 context.kinesis(), context.streamName(), context.timer(), config.shardCheckInterval());
         watcher.start();
@@ -32,6 +33,7 @@ final class FanOutRetrieval implements Retrieval {
                 return new FanOutRecordSource(
                         context.kinesis(),
                         context.streamName(),
+                        registration,
                         consumerArn,
                         shardId,
                         start,
