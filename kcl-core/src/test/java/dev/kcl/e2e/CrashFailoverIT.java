@@ -73,6 +73,21 @@ class CrashFailoverIT {
                 .start();
     }
 
+    /** Waits until a and b own {@code perWorker} leases each and each has delivered more than {@code records}. */
+    private void awaitBalancedAndDelivering(DynamoDbLeaseTable table, long perWorker, int records) {
+        await(
+                Duration.ofSeconds(90),
+                () -> {
+                    Map<String, Long> owners = owners(table);
+                    return owners.getOrDefault("a", 0L) == perWorker && owners.getOrDefault("b", 0L) == perWorker;
+                },
+                () -> "owners " + owners(table));
+        await(
+                Duration.ofSeconds(30),
+                () -> ledger("a").size() > records && ledger("b").size() > records,
+                () -> "ledgers " + ledger("a").size() + "/" + ledger("b").size());
+    }
+
     private Map<String, Long> owners(DynamoDbLeaseTable table) {
         return table.listLeases().stream()
                 .collect(Collectors.groupingBy(l -> l.owner().orElse("-"), TreeMap::new, Collectors.counting()));
@@ -136,17 +151,7 @@ class CrashFailoverIT {
         Process a = startWorker(stack, names, "a");
         Process b = startWorker(stack, names, "b");
         try (Producer producer = new Producer(admin, names.streamName(), 40, 100)) {
-            await(
-                    Duration.ofSeconds(90),
-                    () -> {
-                        Map<String, Long> owners = owners(table);
-                        return owners.getOrDefault("a", 0L) == 4 && owners.getOrDefault("b", 0L) == 4;
-                    },
-                    () -> "owners " + owners(table));
-            await(
-                    Duration.ofSeconds(30),
-                    () -> ledger("a").size() > 100 && ledger("b").size() > 100,
-                    () -> "ledgers " + ledger("a").size() + "/" + ledger("b").size());
+            awaitBalancedAndDelivering(table, 4, 100);
             Set<String> aShards = table.listLeases().stream()
                     .filter(l -> l.isOwnedBy("a"))
                     .map(Lease::leaseKey)
@@ -266,17 +271,7 @@ class CrashFailoverIT {
         Process a = startWorker(stack, names, "a", 3, 300);
         Process b = startWorker(stack, names, "b", 3, 300);
         try (Producer producer = new Producer(admin, names.streamName(), 40, 100)) {
-            await(
-                    Duration.ofSeconds(90),
-                    () -> {
-                        Map<String, Long> owners = owners(table);
-                        return owners.getOrDefault("a", 0L) == 4 && owners.getOrDefault("b", 0L) == 4;
-                    },
-                    () -> "owners " + owners(table));
-            await(
-                    Duration.ofSeconds(30),
-                    () -> ledger("a").size() > 100 && ledger("b").size() > 100,
-                    () -> "ledgers " + ledger("a").size() + "/" + ledger("b").size());
+            awaitBalancedAndDelivering(table, 4, 100);
 
             // When a is stopped (SIGSTOP) until b owns every shard, then resumed (SIGCONT)
             signal(a, "STOP");
@@ -343,17 +338,7 @@ class CrashFailoverIT {
         Process a = startWorker(stack, names, "a");
         Process b = startWorker(stack, names, "b");
         try (Producer producer = new Producer(admin, names.streamName(), 20, 100)) {
-            await(
-                    Duration.ofSeconds(90),
-                    () -> {
-                        Map<String, Long> owners = owners(table);
-                        return owners.getOrDefault("a", 0L) == 2 && owners.getOrDefault("b", 0L) == 2;
-                    },
-                    () -> "owners " + owners(table));
-            await(
-                    Duration.ofSeconds(30),
-                    () -> ledger("a").size() > 50 && ledger("b").size() > 50,
-                    () -> "ledgers " + ledger("a").size() + "/" + ledger("b").size());
+            awaitBalancedAndDelivering(table, 2, 50);
 
             // When a gets SIGTERM, as ECS or Kubernetes send
             long terminatedAt = System.nanoTime();
