@@ -76,6 +76,13 @@ public final class LeaseCoordinator {
     private volatile long revocations;
 
     private final Set<String> handoffsSignalled = new HashSet<>();
+    /**
+     * The counter of each lease this worker stopped holding locally (its consumer was told the lease was lost). If the
+     * table still shows the same holding when this worker gains the lease again, it takes it with a new counter
+     * first, so writes made for the earlier holding (a consumer still finishing its batch) are refused.
+     */
+    private final Map<String, Long> letGo = new HashMap<>();
+
     private final Map<String, Optional<String>> shutdownSuccessors = new HashMap<>();
     private final Map<String, Release> releasing = new java.util.TreeMap<>();
     private boolean draining;
@@ -432,6 +439,21 @@ public final class LeaseCoordinator {
         if (lease.isFinished()) {
             return; // read to its end already: there is nothing to consume
         }
+        if (!draining
+                && lease.handoffTo().isEmpty()
+                && Long.valueOf(lease.counter()).equals(letGo.get(leaseKey))) {
+            // The same holding this worker let go of: take it anew, so the earlier holding's writes cannot pass.
+            try {
+                if (!(table.assign(lease, workerId) instanceof LeaseWrite.Applied renewed)) {
+                    return; // it moved meanwhile
+                }
+                lease = renewed.stored();
+            } catch (LeaseTableException e) {
+                log.debug("{} could not renew its holding of {} yet: {}", workerId, leaseKey, e.getMessage());
+                return; // tried again at the next poll
+            }
+        }
+        letGo.remove(leaseKey);
         if (draining) {
             // assigned while this worker is leaving: give it straight back, nothing was read from it
             releaseQuietly(lease, Optional.empty());
@@ -467,7 +489,9 @@ public final class LeaseCoordinator {
     }
 
     private void loseLease(String leaseKey, String reason) {
-        if (held.remove(leaseKey) != null) {
+        Lease mine = held.remove(leaseKey);
+        if (mine != null) {
+            letGo.put(leaseKey, mine.counter());
             handoffsSignalled.remove(leaseKey);
             shutdownSuccessors.remove(leaseKey);
             log.info("{} lost {}: {}", workerId, leaseKey, reason);

@@ -227,6 +227,31 @@ class LeaseCoordinatorTest {
     }
 
     @Test
+    void aLeaseRegainedAfterAPauseNobodyElseUsedGetsANewCounterSoTheEarlierHoldingCannotWrite() {
+        // Given a alone holds a lease
+        fleet.createLeases(1);
+        Fleet.Member a = fleet.start("a");
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 1);
+        String key = a.coordinator.heldLeaseKeys().iterator().next();
+        long before = a.coordinator.heldLease(key).orElseThrow().counter();
+
+        // When a is paused past the failover time (no other worker takes the lease) and wakes
+        a.pause();
+        fleet.run(Duration.ofSeconds(15));
+        a.resume();
+        fleet.runUntil(Duration.ofSeconds(10), () -> a.coordinator.holds(key));
+
+        // Then its consumer heard the lease was lost, and the new holding has a new counter...
+        assertThat(a.listener.events).contains("lost " + key);
+        long after = a.coordinator.heldLease(key).orElseThrow().counter();
+        assertThat(after).isGreaterThan(before);
+        // ...so a write for the earlier holding (its consumer still finishing a batch) is refused
+        assertThat(a.coordinator.updateProgress(key, before, l -> l).applied()).isFalse();
+        assertThat(a.coordinator.updateProgress(key, after, l -> l).applied()).isTrue();
+    }
+
+    @Test
     void aLeaderWakingFromAPauseStepsDownAndLeavesLeadingToItsSuccessor() {
         // Given a leads, and b follows
         fleet.createLeases(4);
