@@ -82,6 +82,10 @@ public final class LeaseCoordinator {
      * first, so writes made for the earlier holding (a consumer still finishing its batch) are refused.
      */
     private final Map<String, Long> letGo = new HashMap<>();
+    /** Leaving the fleet; any lease lost from then on was not handed off, so the shutdown is not clean. */
+    private boolean leaving;
+
+    private int lostWhileLeaving;
 
     private final Map<String, Optional<String>> shutdownSuccessors = new HashMap<>();
     private final Map<String, Release> releasing = new java.util.TreeMap<>();
@@ -492,6 +496,9 @@ public final class LeaseCoordinator {
         Lease mine = held.remove(leaseKey);
         if (mine != null) {
             letGo.put(leaseKey, mine.counter());
+            if (leaving) {
+                lostWhileLeaving++;
+            }
             handoffsSignalled.remove(leaseKey);
             shutdownSuccessors.remove(leaseKey);
             log.info("{} lost {}: {}", workerId, leaseKey, reason);
@@ -555,6 +562,7 @@ public final class LeaseCoordinator {
             shutdown.whenComplete((clean, error) -> done.complete(Boolean.TRUE.equals(clean)));
             return;
         }
+        leaving = true;
         revokeIfStale(ticker.nanos()); // leases others may have taken meanwhile are not this worker's to hand off
         shutdown = done;
         draining = true;
@@ -607,7 +615,7 @@ public final class LeaseCoordinator {
 
     private void finishShutdownIfDone() {
         if (shutdown != null && !shutdown.isDone() && held.isEmpty() && releasing.isEmpty()) {
-            finishShutdown(true);
+            finishShutdown(lostWhileLeaving == 0); // a lease revoked or taken meanwhile was not handed off
         }
     }
 

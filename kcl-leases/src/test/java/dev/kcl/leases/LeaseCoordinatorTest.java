@@ -252,6 +252,31 @@ class LeaseCoordinatorTest {
     }
 
     @Test
+    void aShutdownThatHadToRevokeLeasesInsteadOfHandingThemOffIsNotClean() {
+        // Given a holds two leases and b is alive
+        fleet.createLeases(4);
+        Fleet.Member a = fleet.start("a");
+        fleet.runUntil(
+                Duration.ofSeconds(5), () -> a.coordinator.heldLeaseKeys().size() == 4);
+        Fleet.Member b = fleet.start("b");
+        fleet.runUntil(Duration.ofSeconds(20), () -> fleet.heldCounts().equals(Map.of("a", 2, "b", 2)));
+
+        // When a starts shutting down, but its consumers are slow to finish (no handoff completes) and a pause past
+        // the failover time lets b take its leases
+        a.listener.completeHandoffs = false;
+        CompletableFuture<Boolean> shutdown = a.coordinator.shutdown();
+        fleet.run(Duration.ofMillis(100));
+        a.pause();
+        fleet.runUntil(Duration.ofSeconds(30), () -> fleet.ownerCounts().equals(Map.of("b", 4)));
+        a.resume();
+        fleet.runUntil(Duration.ofSeconds(10), shutdown::isDone);
+
+        // Then it says it did not hand every lease off
+        assertThat(shutdown.join()).isFalse();
+        assertThat(fleet.ownerCounts()).isEqualTo(Map.of("b", 4));
+    }
+
+    @Test
     void aLeaderWakingFromAPauseStepsDownAndLeavesLeadingToItsSuccessor() {
         // Given a leads, and b follows
         fleet.createLeases(4);
