@@ -565,9 +565,14 @@ public final class EndToEnd {
                 String retrieval,
                 String position) {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            List<String> command = new ArrayList<>(Arrays.asList(
-                    java.toString(),
-                    "-Xmx512m",
+            List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m"));
+            // extra JVM options for the kcl worker, e.g. a flight recording:
+            // -Dkcl.bench.workerJvmArgs="-XX:StartFlightRecording=filename=w.jfr"
+            String extra = System.getProperty("kcl.bench.workerJvmArgs", "").trim();
+            if (!extra.isEmpty()) {
+                command.addAll(Arrays.asList(extra.split("\\s+")));
+            }
+            command.addAll(Arrays.asList(
                     "-cp",
                     System.getProperty("java.class.path"),
                     BenchWorker.class.getName(),
