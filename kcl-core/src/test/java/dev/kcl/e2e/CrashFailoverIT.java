@@ -73,6 +73,15 @@ class CrashFailoverIT {
                 .start();
     }
 
+    /** Creates the stream with {@code shards} shards and the application's lease table. */
+    private static DynamoDbLeaseTable streamAndTable(AwsStack stack, TestNames names, StreamAdmin admin, int shards) {
+        admin.create(names.streamName(), shards);
+        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
+                .build();
+        table.ensureExists();
+        return table;
+    }
+
     /** Waits until a and b own {@code perWorker} leases each and each has delivered more than {@code records}. */
     private void awaitBalancedAndDelivering(DynamoDbLeaseTable table, long perWorker, int records) {
         await(
@@ -144,10 +153,7 @@ class CrashFailoverIT {
     void theSurvivorTakesOverEveryShardAndNothingIsLost(AwsStack stack, TestNames names) throws Exception {
         // Given two worker processes balanced 4/4 over 8 shards, with records coming in
         StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
-        admin.create(names.streamName(), 8);
-        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
-                .build();
-        table.ensureExists();
+        DynamoDbLeaseTable table = streamAndTable(stack, names, admin, 8);
         Process a = startWorker(stack, names, "a");
         Process b = startWorker(stack, names, "b");
         try (Producer producer = new Producer(admin, names.streamName(), 40, 100)) {
@@ -264,10 +270,7 @@ class CrashFailoverIT {
         // Given two worker processes with a 3 s failover time and a processor that takes 300 ms a batch (so a pause
         // catches batches in the middle), balanced over 8 shards, with records coming in
         StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
-        admin.create(names.streamName(), 8);
-        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
-                .build();
-        table.ensureExists();
+        DynamoDbLeaseTable table = streamAndTable(stack, names, admin, 8);
         Process a = startWorker(stack, names, "a", 3, 300);
         Process b = startWorker(stack, names, "b", 3, 300);
         try (Producer producer = new Producer(admin, names.streamName(), 40, 100)) {
@@ -331,10 +334,7 @@ class CrashFailoverIT {
     void sigtermHandsEveryShardOverBeforeTheProcessExits(AwsStack stack, TestNames names) throws Exception {
         // Given two worker processes (each with shutdownOnJvmExit) balanced over 4 shards, with records coming in
         StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
-        admin.create(names.streamName(), 4);
-        DynamoDbLeaseTable table = DynamoDbLeaseTable.builder(stack.dynamoDb(), names.applicationName())
-                .build();
-        table.ensureExists();
+        DynamoDbLeaseTable table = streamAndTable(stack, names, admin, 4);
         Process a = startWorker(stack, names, "a");
         Process b = startWorker(stack, names, "b");
         try (Producer producer = new Producer(admin, names.streamName(), 20, 100)) {

@@ -30,20 +30,7 @@ class MetricsIT {
         Delivered delivered = new Delivered("w1");
         Map<String, String> app = Map.of(MetricNames.APPLICATION, names.applicationName());
 
-        try (Worker worker = Worker.builder()
-                .applicationName(names.applicationName())
-                .streamName(names.streamName())
-                .workerId("w1")
-                .kinesis(stack.kinesisHttp1())
-                .dynamoDb(stack.dynamoDb())
-                .cloudWatch(stack.cloudWatch())
-                .metrics(MetricsConfig.builder()
-                        .level(MetricsLevel.DETAILED)
-                        .flushInterval(Duration.ofSeconds(1))
-                        .build())
-                .processorFactory(delivered)
-                .initialPosition(InitialPosition.trimHorizon())
-                .build()) {
+        try (Worker worker = worker(stack, names, delivered, MetricsLevel.DETAILED)) {
             worker.start();
             await(Duration.ofSeconds(60), () -> delivered.count() >= 300, () -> delivered.count() + " delivered");
             await(
@@ -94,19 +81,7 @@ class MetricsIT {
         admin.put(names.streamName(), OneWorkerIT.records(0, 50));
         Delivered delivered = new Delivered("w1");
 
-        try (Worker worker = Worker.builder()
-                .applicationName(names.applicationName())
-                .streamName(names.streamName())
-                .kinesis(stack.kinesisHttp1())
-                .dynamoDb(stack.dynamoDb())
-                .cloudWatch(stack.cloudWatch())
-                .metrics(MetricsConfig.builder()
-                        .level(MetricsLevel.NONE)
-                        .flushInterval(Duration.ofSeconds(1))
-                        .build())
-                .processorFactory(delivered)
-                .initialPosition(InitialPosition.trimHorizon())
-                .build()) {
+        try (Worker worker = worker(stack, names, delivered, MetricsLevel.NONE)) {
             worker.start();
             await(Duration.ofSeconds(60), () -> delivered.count() >= 50, () -> delivered.count() + " delivered");
         } // closing flushes whatever a sink holds
@@ -137,5 +112,23 @@ class MetricsIT {
                 .mapToDouble(
                         d -> d.statistics().map(MetricDatum.StatisticSet::sum).orElse(0.0))
                 .sum();
+    }
+
+    /** Worker w1 publishing to the test kit's CloudWatch endpoint at {@code level}, flushing every second. */
+    private static Worker worker(AwsStack stack, TestNames names, Delivered delivered, MetricsLevel level) {
+        return Worker.builder()
+                .applicationName(names.applicationName())
+                .streamName(names.streamName())
+                .workerId("w1")
+                .kinesis(stack.kinesisHttp1())
+                .dynamoDb(stack.dynamoDb())
+                .cloudWatch(stack.cloudWatch())
+                .metrics(MetricsConfig.builder()
+                        .level(level)
+                        .flushInterval(Duration.ofSeconds(1))
+                        .build())
+                .processorFactory(delivered)
+                .initialPosition(InitialPosition.trimHorizon())
+                .build();
     }
 }
