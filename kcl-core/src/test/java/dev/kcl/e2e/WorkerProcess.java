@@ -26,6 +26,9 @@ import java.time.Duration;
  *
  * <p>Arguments: kinesis endpoint, dynamodb endpoint, stream, application, worker id, ledger file, failover seconds,
  * and optionally milliseconds each batch takes before it is written to the ledger (a slow processor).
+ *
+ * <p>A test can hold batches in the middle: while a file named like the ledger with {@code .hold} appended exists,
+ * each batch waits (after its delay, before the ledger) and its shard is appended to {@code <ledger>.held} once.
  */
 public final class WorkerProcess {
     private WorkerProcess() {}
@@ -65,12 +68,35 @@ public final class WorkerProcess {
         }
     }
 
+    /** Records that the batch of this shard is held, then waits until the hold file is gone. */
+    private static void waitWhileHeld(Path hold, Path held, String shardId) {
+        try {
+            synchronized (WorkerProcess.class) {
+                Files.writeString(
+                        held,
+                        shardId + "\n",
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
+            while (Files.exists(hold)) {
+                Thread.sleep(10);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         URI kinesis = URI.create(args[0]);
         URI dynamo = URI.create(args[1]);
         String id = args[4];
         Path ledger = Path.of(args[5]);
         long batchMillis = args.length > 7 ? Long.parseLong(args[7]) : 0;
+        Path hold = Path.of(args[5] + ".hold");
+        Path held = Path.of(args[5] + ".held");
         BufferedWriter out = Files.newBufferedWriter(
                 ledger, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         BufferedWriter checkpoints = Files.newBufferedWriter(
@@ -96,6 +122,9 @@ public final class WorkerProcess {
                                 Thread.currentThread().interrupt();
                                 return;
                             }
+                        }
+                        if (Files.exists(hold)) {
+                            waitWhileHeld(hold, held, shardId);
                         }
                         synchronized (out) {
                             try {
