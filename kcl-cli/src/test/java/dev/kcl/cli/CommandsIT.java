@@ -44,7 +44,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 /** Each command against a real local Kinesis and DynamoDB, with real workers where the command meets them. */
 @KclStack
 class CommandsIT {
-    private static final Duration FAILOVER = Duration.ofSeconds(3);
+    /** Long enough that a slow moment of the local stack does not cost a worker its leases (and a redelivery). */
+    private static final Duration FAILOVER = Duration.ofSeconds(10);
 
     private final AwsStack stack;
     private final StreamAdmin admin;
@@ -174,8 +175,14 @@ class CommandsIT {
         await(
                 Duration.ofSeconds(60),
                 () -> owners().equals(Map.of("a", 2L, "b", 2L))
-                        && a.data().size() + b.data().size() >= 40,
-                () -> "owners " + owners());
+                        && a.data().size() + b.data().size() >= 40
+                        && table().listLeases().stream()
+                                .allMatch(l -> l.handoffTo().isEmpty()
+                                        && l.checkpoint()
+                                                .orElseThrow()
+                                                .sequenceNumber()
+                                                .matches("[0-9]+")),
+                () -> "leases " + table().listLeases());
 
         Run describe = kcl("describe", "--app", names.applicationName(), "--stream", names.streamName(), "--json");
 
@@ -375,7 +382,7 @@ class CommandsIT {
 
         assertThat(release.status()).as(release.err()).isZero();
         assertThat(release.out()).contains("ghost is not running", "released");
-        await(Duration.ofSeconds(15), () -> recorder.count() == 10, () -> "owners " + owners());
+        await(Duration.ofSeconds(45), () -> recorder.count() == 10, () -> "owners " + owners());
         assertThat(owners()).isEqualTo(Map.of("b", 2L));
     }
 

@@ -89,6 +89,14 @@ public final class CloudWatchMetricsSink implements MetricsSink {
         return dropped.get();
     }
 
+    /**
+     * Data points waiting to be sent: those of a flush still being sent, and those kept after a failed call for the
+     * next flush. Zero when everything recorded has been flushed and accepted.
+     */
+    public synchronized int buffered() {
+        return pending.size();
+    }
+
     @Override
     public void flush() {
         long droppedNow = dropped.getAndSet(0);

@@ -12,7 +12,6 @@ import dev.kcl.testkit.TestNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,25 +104,12 @@ class CrashFailoverIT {
     }
 
     private List<String[]> ledger(String id) {
-        return lines(dir.resolve(id + ".ledger"), 5);
+        return DeliveryAudit.lines(dir.resolve(id + ".ledger"), 5);
     }
 
     /** The checkpoint journal: worker, shard, first and last sequence number, count, outcome and time of a batch. */
     private List<String[]> checkpoints(String id) {
-        return lines(dir.resolve(id + ".ledger.checkpoints"), 7);
-    }
-
-    private static List<String[]> lines(Path file, int fields) {
-        try {
-            return !Files.exists(file)
-                    ? List.of()
-                    : Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                            .filter(line -> line.split(" ").length == fields) // not a line cut short by a kill
-                            .map(line -> line.split(" "))
-                            .toList();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return DeliveryAudit.lines(dir.resolve(id + ".ledger.checkpoints"), 7);
     }
 
     /** The records of the given batches of a that neither b nor a itself has delivered a second time. */
@@ -262,7 +248,11 @@ class CrashFailoverIT {
     /** The shards whose batch a worker process held (see {@link WorkerProcess}). */
     private static Set<String> heldShards(Path heldFile) {
         try {
-            return Files.exists(heldFile) ? new TreeSet<>(Files.readAllLines(heldFile)) : Set.of();
+            return Files.exists(heldFile)
+                    ? Files.readAllLines(heldFile).stream()
+                            .filter(line -> line.matches("shardId-[0-9]+")) // complete lines only
+                            .collect(Collectors.toCollection(TreeSet::new))
+                    : Set.of();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -57,14 +57,24 @@ final class DeliveryAudit {
         return new DeliveryAudit(all);
     }
 
-    private static List<String[]> lines(Path file, int fields) throws IOException {
-        if (!Files.exists(file)) {
-            return List.of();
+    /**
+     * The complete lines of a ledger or journal a worker process appends to, split into their fields: a last line
+     * without its newline is being written right now, or was cut short by a kill, and is left out.
+     */
+    static List<String[]> lines(Path file, int fields) {
+        try {
+            if (!Files.exists(file)) {
+                return List.of();
+            }
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            return text.substring(0, text.lastIndexOf('\n') + 1)
+                    .lines()
+                    .map(line -> line.split(" "))
+                    .filter(f -> f.length == fields)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                .map(line -> line.split(" "))
-                .filter(f -> f.length == fields) // not a line cut short by a kill
-                .toList();
     }
 
     /** Pairs one worker's ledger lines with its journaled batches, shard by shard, in the order both were written. */

@@ -34,7 +34,7 @@ class MetricsIT {
             worker.start();
             await(Duration.ofSeconds(60), () -> delivered.count() >= 300, () -> delivered.count() + " delivered");
             await(
-                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(30),
                     () -> sum(stack, MetricNames.RECORDS_PROCESSED, app) >= 300,
                     () -> "RecordsProcessed " + sum(stack, MetricNames.RECORDS_PROCESSED, app));
         }

@@ -117,8 +117,12 @@ class NetworkFaultsIT {
             admin.put(names.streamName(), OneWorkerIT.records(100, 200));
             Thread.sleep(6_000);
 
-            // Then the worker let its leases go, takes them back afterwards, and delivers everything
-            assertThat(worker.shardIds()).isEmpty();
+            // Then the worker lets its leases go (its consumers may still be finishing throttled calls), takes them
+            // back afterwards, and delivers everything
+            await(
+                    Duration.ofSeconds(30),
+                    () -> worker.shardIds().isEmpty(),
+                    () -> "still reading " + worker.shardIds());
             assertThat(worker.state()).isEqualTo(WorkerState.RUNNING); // throttling is never a reason to give up
             proxy.heal();
             admin.put(names.streamName(), OneWorkerIT.records(200, 300));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kcl.aws.CloudWatchMetricsSink;
 import dev.kcl.internal.metrics.Metrics;
+import dev.kcl.testkit.Eventually;
 import dev.kcl.testkit.LocalCloudWatch;
 import dev.kcl.testkit.MetricDatum;
 import java.time.Duration;
@@ -38,11 +39,10 @@ class CloudWatchMetricsSinkIT {
     }
 
     private void awaitCalls(int calls) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (cloudWatch.calls().size() < calls && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(cloudWatch.calls()).hasSizeGreaterThanOrEqualTo(calls);
+        Eventually.await(
+                Duration.ofSeconds(10),
+                () -> cloudWatch.calls().size() >= calls,
+                () -> cloudWatch.calls().size() + " calls");
     }
 
     @Test
@@ -135,10 +135,10 @@ class CloudWatchMetricsSinkIT {
     }
 
     private void awaitData(int datums) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (cloudWatch.metrics().size() < datums && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Eventually.await(
+                Duration.ofSeconds(10),
+                () -> cloudWatch.metrics().size() >= datums,
+                () -> cloudWatch.metrics().size() + " data points");
     }
 
     @Test
@@ -161,7 +161,8 @@ class CloudWatchMetricsSinkIT {
             sink.record(new Metric("A" + i, MetricUnit.COUNT, 1, Map.of("ApplicationName", "orders"), clock.instant()));
         }
         sink.flush(); // fails: 60 kept
-        awaitFailures(1);
+        awaitKeptAfterFailure(sink, 60);
+        assertThat(cloudWatch.failedRequests()).isEqualTo(1);
         for (int i = 0; i < 60; i++) {
             sink.record(new Metric("B" + i, MetricUnit.COUNT, 1, Map.of("ApplicationName", "orders"), clock.instant()));
         }
@@ -193,17 +194,10 @@ class CloudWatchMetricsSinkIT {
         noRetries.close();
     }
 
-    private void awaitFailures(int failures) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (cloudWatch.failedRequests() < failures && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(cloudWatch.failedRequests()).isEqualTo(failures);
-        try {
-            Thread.sleep(200); // let the failed call's completion put its data back
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Waits until the failed call's data is back in the sink's buffer, for the next flush. */
+    private static void awaitKeptAfterFailure(CloudWatchMetricsSink sink, int datums) {
+        Eventually.await(
+                Duration.ofSeconds(10), () -> sink.buffered() == datums, () -> sink.buffered() + " data points kept");
     }
 
     @Test
