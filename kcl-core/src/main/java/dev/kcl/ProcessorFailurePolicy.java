@@ -21,7 +21,10 @@ import java.util.Optional;
  *       only if you opt in, skip them.
  * </ul>
  *
- * A processor can also report a partial failure with {@link RecordFailedException}. Every failure is logged with the
+ * With lanes ({@code parallelism} above 1) the policy applies to each lane's records on their own: a failing lane is
+ * retried, bisected and given up on without holding the other lanes' records.
+ *
+ * <p>A processor can also report a partial failure with {@link RecordFailedException}. Every failure is logged with the
  * shard and the sequence range, and counted ({@code ProcessorFailures}).
  */
 public final class ProcessorFailurePolicy {

@@ -85,6 +85,16 @@ class DeadLetterIT {
             RecordProcessor processor,
             ProcessorFailurePolicy policy,
             InstantSource clock) {
+        return worker(stack, names, processor, policy, clock, 1);
+    }
+
+    private Worker worker(
+            AwsStack stack,
+            TestNames names,
+            RecordProcessor processor,
+            ProcessorFailurePolicy policy,
+            InstantSource clock,
+            int parallelism) {
         return Worker.builder()
                 .applicationName(names.applicationName())
                 .streamName(names.streamName())
@@ -94,12 +104,23 @@ class DeadLetterIT {
                 .initialPosition(InitialPosition.trimHorizon())
                 .failurePolicy(policy)
                 .clock(clock)
+                .parallelism(parallelism)
                 .build();
     }
 
     @Test
     void bisectionFindsOneBadRecordInABatchOf500AndTheShardGoesOn(AwsStack stack, TestNames names) {
-        // Given one shard holding 500 records, record-250 of which the processor can never handle
+        bisectionFindsOneBadRecordInABatchOf500(stack, names, 1);
+    }
+
+    @Test
+    void withFourLanesBisectionFindsTheBadRecordInItsLaneAndTheShardGoesOn(AwsStack stack, TestNames names) {
+        bisectionFindsOneBadRecordInABatchOf500(stack, names, 4);
+    }
+
+    private void bisectionFindsOneBadRecordInABatchOf500(AwsStack stack, TestNames names, int parallelism) {
+        // Given one shard holding 500 records, record-250 of which the processor can never handle (with lanes, in the
+        // lane of its key, beside three lanes that never fail)
         StreamAdmin admin = StreamAdmin.of(stack.kinesisHttp1());
         admin.create(names.streamName(), 1);
         String dlq = names.unique("dlq");
@@ -113,7 +134,8 @@ class DeadLetterIT {
                 .build();
 
         // When a worker consumes them, bisecting failing batches, then more records arrive
-        try (Worker worker = worker(stack, names, failingOn("record-250"::equals), policy, InstantSource.system())) {
+        try (Worker worker =
+                worker(stack, names, failingOn("record-250"::equals), policy, InstantSource.system(), parallelism)) {
             worker.start();
             await(Duration.ofSeconds(60), () -> processed.size() >= 499, () -> processed.size() + " processed");
             admin.put(names.streamName(), OneWorkerIT.records(500, 510));

@@ -311,42 +311,107 @@ public final class ShardConsumer {
     }
 
     /**
-     * Key-ordered parallelism: the records split by partition key into lanes, each lane's processor gets its records in
-     * order, lanes run concurrently on the pool; when all have returned the low watermark of finished records is
-     * checkpointed and only unfinished records are delivered again (in their lanes, so order per key holds).
-     * Runs every lane that has unfinished records of the batch; the tracker keeps what finished across attempts.
+     * A batch processed in lanes (key-ordered parallelism): the records split by partition key, each lane's records
+     * still to deliver as a queue of parts (a failing part is retried, or bisected, on its own, as the whole batch is
+     * without lanes), and the tracker of what every lane finished. Confined to the serial executor, but for the
+     * tracker, which lanes mark from their threads.
      */
-    private void runLanes(List<KinesisRecord> records, WatermarkTracker tracker, RecordBatch batch, int attempt) {
-        if (!mayDeliver(() -> runLanes(records, tracker, batch, attempt))) {
+    private record LaneWork(
+            List<KinesisRecord> records,
+            WatermarkTracker tracker,
+            RecordBatch batch,
+            List<java.util.Deque<LanePart>> parts) {
+
+        static LaneWork of(List<KinesisRecord> records, RecordBatch batch, int lanes) {
+            List<java.util.Deque<LanePart>> parts = new ArrayList<>(lanes);
+            List<List<Integer>> byLane = new ArrayList<>(lanes);
+            for (int lane = 0; lane < lanes; lane++) {
+                parts.add(new java.util.ArrayDeque<>());
+                byLane.add(new ArrayList<>());
+            }
+            for (int i = 0; i < records.size(); i++) {
+                byLane.get(Math.floorMod(records.get(i).partitionKey().hashCode(), lanes))
+                        .add(i);
+            }
+            for (int lane = 0; lane < lanes; lane++) {
+                if (!byLane.get(lane).isEmpty()) {
+                    parts.get(lane).add(new LanePart(byLane.get(lane), 0));
+                }
+            }
+            return new LaneWork(records, new WatermarkTracker(records), batch, parts);
+        }
+
+        /**
+         * The lane's next part without the records it finished already (a lane may checkpoint part of its records
+         * before it throws), or null when the lane has nothing left of this batch.
+         */
+        LanePart next(int lane) {
+            java.util.Deque<LanePart> queue = parts.get(lane);
+            while (!queue.isEmpty()) {
+                LanePart head = queue.pollFirst();
+                List<Integer> open =
+                        head.indices().stream().filter(i -> !tracker.isDone(i)).toList();
+                if (!open.isEmpty()) {
+                    LanePart part = new LanePart(open, head.failures());
+                    queue.addFirst(part);
+                    return part;
+                }
+            }
+            return null;
+        }
+
+        List<KinesisRecord> recordsOf(List<Integer> indices) {
+            return indices.stream().map(records::get).toList();
+        }
+    }
+
+    /** Records of one lane (their places in the batch, in order) delivered together, and how many times they failed. */
+    private record LanePart(List<Integer> indices, int failures) {}
+
+    /** A lane's part the failure policy gave up on, to send to the dead letters, skip, or stop the shard for. */
+    private record LaneGiveUp(int lane, LanePart part, RuntimeException error, String why) {}
+
+    /**
+     * Key-ordered parallelism: each lane's processor gets its next part of the batch in order, lanes run concurrently
+     * on the pool; when all have returned the low watermark of finished records is checkpointed, and the failure
+     * policy is applied to each lane that failed.
+     */
+    private void runLanes(LaneWork work) {
+        if (!mayDeliver(() -> runLanes(work))) {
             return;
         }
-        KinesisRecord last = records.get(records.size() - 1);
-        checkpointer.delivered(last.sequenceNumber(), last.subSequenceNumber());
-        List<List<Integer>> byLane = new ArrayList<>();
+        List<Integer> ran = new ArrayList<>();
+        List<LanePart> parts = new ArrayList<>();
         for (int lane = 0; lane < lanes.size(); lane++) {
-            byLane.add(new ArrayList<>());
+            LanePart part = work.next(lane);
+            if (part != null) {
+                ran.add(lane);
+                parts.add(part);
+            }
         }
-        for (int i : tracker.unfinishedIndices()) {
-            byLane.get(Math.floorMod(records.get(i).partitionKey().hashCode(), lanes.size()))
-                    .add(i);
+        if (ran.isEmpty()) {
+            afterDelivery(work.batch());
+            return;
         }
-        List<KinesisRecord> attempted = tracker.unfinished();
+        KinesisRecord last = work.records().get(work.records().size() - 1);
+        checkpointer.delivered(last.sequenceNumber(), last.subSequenceNumber());
         long started = context.ticker().nanos();
         lanesInFlight = true;
         List<CompletableFuture<RuntimeException>> running = new ArrayList<>();
-        for (int lane = 0; lane < lanes.size(); lane++) {
-            List<Integer> indices = byLane.get(lane);
-            if (indices.isEmpty()) {
-                continue;
-            }
-            RecordProcessor laneProcessor = lanes.get(lane);
+        for (int k = 0; k < ran.size(); k++) {
+            RecordProcessor laneProcessor = lanes.get(ran.get(k));
+            List<Integer> indices = parts.get(k).indices();
             running.add(CompletableFuture.supplyAsync(
-                    () -> runLane(laneProcessor, records, indices, tracker, batch.millisBehindLatest()),
+                    () -> runLane(
+                            laneProcessor,
+                            work.records(),
+                            indices,
+                            work.tracker(),
+                            work.batch().millisBehindLatest()),
                     context.pool()));
         }
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
-                .whenComplete((v, error) -> serial.execute(
-                        () -> afterLanes(records, attempted, tracker, batch, attempt, running, started)));
+                .whenComplete((v, error) -> serial.execute(() -> afterLanes(work, ran, parts, running, started)));
     }
 
     /** One lane's call; returns its failure, if any, having marked what it finished. */
@@ -367,76 +432,153 @@ public final class ShardConsumer {
             for (int i = 0; i < failedAt; i++) {
                 tracker.complete(indices.get(i)); // the lane's records before the failed one are done
             }
-            return e;
+            return e.getCause() instanceof RuntimeException cause ? cause : e;
         } catch (RuntimeException e) {
             return e;
         }
     }
 
     private void afterLanes(
-            List<KinesisRecord> records,
-            List<KinesisRecord> attempted,
-            WatermarkTracker tracker,
-            RecordBatch batch,
-            int attempt,
+            LaneWork work,
+            List<Integer> ran,
+            List<LanePart> parts,
             List<CompletableFuture<RuntimeException>> lanesRun,
             long started) {
         lanesInFlight = false;
         if (state != ConsumerState.PROCESSING) {
             return;
         }
-        if (!lostSignal) {
-            try {
-                tracker.watermark()
-                        .ifPresent(w -> checkpointQuietly(w.sequenceNumber().toString(), w.subSequenceNumber()));
-            } catch (LeaseLostException e) {
-                lostSignal = true;
-            } catch (RuntimeException e) {
-                // a failed write of the watermark: the records are delivered again by whoever reads the shard next
-                log.warn("{} could not checkpoint what its lanes finished: {}", shardId, e.toString());
+        checkpointLaneWatermark(work);
+        List<KinesisRecord> finished = new ArrayList<>();
+        for (LanePart part : parts) {
+            for (int i : part.indices()) {
+                if (work.tracker().isDone(i)) {
+                    finished.add(work.records().get(i));
+                }
             }
         }
-        List<KinesisRecord> unfinished = tracker.unfinished();
-        java.util.Set<KinesisRecord> notDone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        notDone.addAll(unfinished);
-        recordSuccess(attempted.stream().filter(r -> !notDone.contains(r)).toList(), started);
+        if (!finished.isEmpty()) {
+            recordSuccess(finished, started);
+        }
         if (signalled()) {
             react(); // a signal that came while the lanes ran, now that they have returned
             return;
         }
-        if (unfinished.isEmpty()) {
-            afterDelivery(batch);
-            return;
-        }
-        RuntimeException failure = lanesRun.stream()
-                .map(CompletableFuture::join)
-                .filter(java.util.Objects::nonNull)
-                .findFirst()
-                .orElseGet(() -> new IllegalStateException("a lane did not finish"));
         ProcessorFailurePolicy policy = context.failurePolicy();
-        context.metrics().count(shardId, MetricNames.PROCESSOR_FAILURES, 1);
-        if (policy.isExhausted(attempt)
-                || policy.maxRecordAge().isPresent()
-                        && unfinished
-                                .get(0)
-                                .approximateArrivalTimestamp()
-                                .isBefore(context.clock()
-                                        .instant()
-                                        .minus(policy.maxRecordAge().get()))) {
-            segments.clear();
-            giveUp(new Segment(unfinished, attempt), failure, attempt + " failed attempts", batch);
+        Duration delay = Duration.ZERO;
+        List<LaneGiveUp> giveUps = new ArrayList<>();
+        for (int k = 0; k < ran.size(); k++) {
+            int lane = ran.get(k);
+            RuntimeException failure = lanesRun.get(k).join();
+            java.util.Deque<LanePart> queue = work.parts().get(lane);
+            LanePart part = queue.pollFirst();
+            if (failure == null) {
+                continue;
+            }
+            context.metrics().count(shardId, MetricNames.PROCESSOR_FAILURES, 1);
+            List<Integer> open = part.indices().stream()
+                    .filter(i -> !work.tracker().isDone(i))
+                    .toList();
+            if (open.isEmpty()) {
+                continue; // it threw after finishing every record (checkpointed them all)
+            }
+            int old = tooOld(work.recordsOf(open));
+            if (old > 0 && old < open.size()) {
+                // Only the records past the age limit go; the younger rest is retried (or bisected) on its own.
+                queue.addFirst(new LanePart(open.subList(old, open.size()), part.failures()));
+                giveUps.add(new LaneGiveUp(
+                        lane,
+                        new LanePart(open.subList(0, old), part.failures()),
+                        failure,
+                        "finding records older than " + policy.maxRecordAge().get()));
+                continue;
+            }
+            boolean tooOld = old > 0;
+            String range = range(work.recordsOf(open));
+            if (policy.bisectOnFailure() && open.size() > 1 && !tooOld) {
+                int half = open.size() / 2;
+                log.warn(
+                        "{} processRecords failed in lane {} for records {}; delivering each half on its own: {}",
+                        shardId,
+                        lane,
+                        range,
+                        failure.toString());
+                queue.addFirst(new LanePart(open.subList(half, open.size()), 0));
+                queue.addFirst(new LanePart(open.subList(0, half), 0));
+                delay = max(delay, policy.backoff().delay(1));
+                continue;
+            }
+            int failures = part.failures() + 1;
+            if (tooOld || policy.isExhausted(failures)) {
+                String why = tooOld
+                        ? "finding records older than " + policy.maxRecordAge().get()
+                        : failures + " failed attempts";
+                giveUps.add(new LaneGiveUp(lane, new LanePart(open, failures), failure, why));
+                continue;
+            }
+            Duration retryIn = policy.backoff().delay(failures);
+            if (failures == 1 || failures % 10 == 0) {
+                log.warn(
+                        "{} processRecords failed in lane {} for records {} (attempt {}); delivering them again in {}"
+                                + " ms",
+                        shardId,
+                        lane,
+                        range,
+                        failures,
+                        retryIn.toMillis(),
+                        failure);
+            }
+            queue.addFirst(new LanePart(open, failures));
+            delay = max(delay, retryIn);
+        }
+        giveUpInLanes(work, giveUps, 0, delay);
+    }
+
+    /** Gives up on the lanes' parts one after the other, then goes on with the batch after {@code delay}. */
+    private void giveUpInLanes(LaneWork work, List<LaneGiveUp> giveUps, int next, Duration delay) {
+        if (next < giveUps.size()) {
+            LaneGiveUp lane = giveUps.get(next);
+            giveUp(
+                    new Segment(
+                            work.recordsOf(lane.part().indices()), lane.part().failures()),
+                    lane.error(),
+                    lane.why(),
+                    records -> lane.part().indices().forEach(work.tracker()::complete),
+                    () -> giveUpInLanes(work, giveUps, next + 1, delay));
             return;
         }
-        Duration delay = policy.backoff().delay(attempt);
-        log.warn(
-                "{} {} of {} records failed in their lanes (attempt {}); delivering them again in {} ms: {}",
-                shardId,
-                unfinished.size(),
-                records.size(),
-                attempt,
-                delay.toMillis(),
-                failure.toString());
-        later(delay, () -> runLanes(records, tracker, batch, attempt + 1));
+        if (stopped || state != ConsumerState.PROCESSING) {
+            return;
+        }
+        if (!giveUps.isEmpty()) {
+            checkpointLaneWatermark(work);
+        }
+        if (delay.isZero()) {
+            runLanes(work);
+        } else {
+            later(delay, () -> runLanes(work));
+        }
+    }
+
+    /** Checkpoints the low watermark of what the lanes finished (or gave up on), unless the lease was lost. */
+    private void checkpointLaneWatermark(LaneWork work) {
+        if (lostSignal) {
+            return;
+        }
+        try {
+            work.tracker()
+                    .watermark()
+                    .ifPresent(w -> checkpointQuietly(w.sequenceNumber().toString(), w.subSequenceNumber()));
+        } catch (LeaseLostException e) {
+            lostSignal = true;
+        } catch (RuntimeException e) {
+            // a failed write of the watermark: the records are delivered again by whoever reads the shard next
+            log.warn("{} could not checkpoint what its lanes finished: {}", shardId, e.toString());
+        }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** Part of a batch still to deliver, and how many times it failed. */
@@ -447,7 +589,7 @@ public final class ShardConsumer {
 
     private void deliver(List<KinesisRecord> records, RecordBatch batch, int attempt) {
         if (lanes.size() > 1) {
-            runLanes(records, new WatermarkTracker(records), batch, 1);
+            runLanes(LaneWork.of(records, batch, lanes.size()));
             return;
         }
         segments.clear();
@@ -588,7 +730,8 @@ public final class ShardConsumer {
                     new Segment(records.subList(0, old), segment.failures()),
                     e,
                     "finding records older than " + policy.maxRecordAge().get(),
-                    batch);
+                    this::checkpointPast,
+                    () -> nextSegment(batch));
             return;
         }
         boolean tooOld = old > 0;
@@ -605,7 +748,7 @@ public final class ShardConsumer {
             String why = tooOld
                     ? "finding records older than " + policy.maxRecordAge().get()
                     : segment.failures() + " failed attempts";
-            giveUp(segment, e, why, batch);
+            giveUp(segment, e, why, this::checkpointPast, () -> nextSegment(batch));
             return;
         }
         Duration delay = policy.backoff().delay(segment.failures());
@@ -638,7 +781,24 @@ public final class ShardConsumer {
         return old;
     }
 
-    private void giveUp(Segment segment, RuntimeException e, String why, RecordBatch batch) {
+    /** Checkpoints past records given up on: they are dealt with, never again. */
+    private void checkpointPast(List<KinesisRecord> records) {
+        checkpointQuietly(records.get(records.size() - 1));
+    }
+
+    /**
+     * Applies what the policy says when it gives up on records: sends them to the dead letters or skips them, then
+     * marks them dealt with ({@code dealtWith}) and goes on ({@code next}); or stops the shard.
+     */
+    private void giveUp(
+            Segment segment,
+            RuntimeException e,
+            String why,
+            java.util.function.Consumer<List<KinesisRecord>> dealtWith,
+            Runnable next) {
+        if (state != ConsumerState.PROCESSING) {
+            return; // a retry of the dead-letter send after the shard was handed over or lost: its next owner decides
+        }
         ProcessorFailurePolicy policy = context.failurePolicy();
         List<KinesisRecord> records = segment.records();
         String range = range(records);
@@ -663,7 +823,7 @@ public final class ShardConsumer {
                             sendFailure.toString());
                     later(
                             policy.backoff().delay(Math.min(Math.max(segment.failures(), 1), 10)),
-                            () -> giveUp(segment, e, why, batch));
+                            () -> giveUp(segment, e, why, dealtWith, next));
                     return;
                 }
                 log.error(
@@ -673,8 +833,8 @@ public final class ShardConsumer {
                         why,
                         e);
                 context.metrics().count(shardId, MetricNames.RECORDS_DEAD_LETTERED, records.size());
-                checkpointQuietly(records.get(records.size() - 1)); // they are dealt with: never again
-                nextSegment(batch);
+                dealtWith.accept(records);
+                next.run();
             }
             case SKIP_BATCH -> {
                 log.error(
@@ -684,7 +844,8 @@ public final class ShardConsumer {
                         why,
                         e);
                 context.metrics().count(shardId, MetricNames.RECORDS_SKIPPED, records.size());
-                nextSegment(batch);
+                dealtWith.accept(records);
+                next.run();
             }
             default -> {
                 log.error(

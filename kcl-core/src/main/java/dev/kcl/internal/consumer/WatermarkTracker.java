@@ -30,6 +30,11 @@ final class WatermarkTracker {
         }
     }
 
+    /** Whether the record at {@code index} is done. */
+    synchronized boolean isDone(int index) {
+        return done[index];
+    }
+
     /** The last record that it and all before it are done, if any. */
     synchronized Optional<Checkpoint.After> watermark() {
         if (prefix == 0) {
@@ -45,17 +50,6 @@ final class WatermarkTracker {
         for (int i = 0; i < done.length; i++) {
             if (!done[i]) {
                 out.add(records.get(i));
-            }
-        }
-        return out;
-    }
-
-    /** The places in the batch of the records not done yet, in order. */
-    synchronized List<Integer> unfinishedIndices() {
-        List<Integer> out = new ArrayList<>();
-        for (int i = prefix; i < done.length; i++) {
-            if (!done[i]) {
-                out.add(i);
             }
         }
         return out;

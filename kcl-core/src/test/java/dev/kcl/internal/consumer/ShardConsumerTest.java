@@ -34,6 +34,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -394,8 +395,10 @@ class ShardConsumerTest {
                 .build();
     }
 
-    @Test
-    void bisectionIsolatesThePoisonRecordWhichGoesToTheDeadLetters() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "parallelism {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 4})
+    void bisectionIsolatesThePoisonRecordWhichGoesToTheDeadLetters(int lanes) {
+        parallelism = lanes;
         failWhen = data -> data.contains("r37");
         batches.add(numbered(0, 100, Instant.parse("2025-12-31T23:59:00Z")));
         batches.add(numbered(100, 101, Instant.parse("2025-12-31T23:59:00Z")));
@@ -411,7 +414,16 @@ class ShardConsumerTest {
             assertThat(letter.attempts()).isEqualTo(2);
             assertThat(letter.error()).contains("poison");
         });
-        assertThat(calls).contains("process [r100]"); // the shard went on
+        // every record reached a processor (the shard went on to r100); with lanes, those of the lanes without the
+        // poison record exactly once
+        int poisonLane = Math.floorMod("k37".hashCode(), lanes);
+        Map<String, Long> processed = timesProcessed();
+        for (int i = 0; i <= 100; i++) {
+            assertThat(processed).as("r%d reached a processor", i).containsKey("r" + i);
+            if (Math.floorMod(("k" + i).hashCode(), lanes) != poisonLane) {
+                assertThat(processed.get("r" + i)).as("r%d, in another lane", i).isEqualTo(1);
+            }
+        }
         assertThat(metric(MetricNames.RECORDS_DEAD_LETTERED)).isEqualTo(1);
         assertThat(calls.stream().filter(c -> c.startsWith("process")).count()).isLessThan(30); // ~2 log2(100) + 2
         assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("1100"));
@@ -711,12 +723,20 @@ class ShardConsumerTest {
         assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("105"));
     }
 
-    @Test
-    void onlyRecordsPastTheMaximumAgeGoToTheDeadLettersTheYoungerOnesAreRetried() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "parallelism {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void onlyRecordsPastTheMaximumAgeGoToTheDeadLettersTheYoungerOnesAreRetried(int lanes) {
+        parallelism = lanes; // one key: with lanes, all in one lane, in order
         clock = java.time.InstantSource.fixed(Instant.parse("2026-01-01T01:00:00Z"));
-        List<KinesisRecord> records = new ArrayList<>(
-                numbered(0, 2, Instant.parse("2026-01-01T00:00:00Z")).records());
-        records.addAll(numbered(2, 4, Instant.parse("2026-01-01T00:59:00Z")).records());
+        List<KinesisRecord> records = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Instant arrival = Instant.parse(i < 2 ? "2026-01-01T00:00:00Z" : "2026-01-01T00:59:00Z");
+            records.add(KinesisRecord.of(
+                    "A",
+                    Integer.toString(1000 + i),
+                    arrival,
+                    ByteBuffer.wrap(("r" + i).getBytes(StandardCharsets.UTF_8))));
+        }
         batches.add(new RecordBatch(records, 0, Optional.empty()));
         AtomicInteger failures = new AtomicInteger(1);
         failWhen = data -> failures.getAndDecrement() > 0;
@@ -830,5 +850,37 @@ class ShardConsumerTest {
         scheduler.runDueTasks();
 
         assertThat(calls).containsExactly("initialize TRIM_HORIZON", "process [a]");
+    }
+
+    /** How many times each record's data reached a processor. */
+    private Map<String, Long> timesProcessed() {
+        return calls.stream()
+                .filter(c -> c.startsWith("process ["))
+                .flatMap(c -> java.util.Arrays.stream(
+                        c.substring("process [".length(), c.length() - 1).split(", ")))
+                .collect(java.util.stream.Collectors.groupingBy(d -> d, java.util.stream.Collectors.counting()));
+    }
+
+    @Test
+    void inLanesAPolicyThatStopsTheShardKeepsTheCheckpointBeforeTheFailingRecord() {
+        parallelism = 3;
+        failWhen = data -> data.contains("c1");
+        batches.add(threeKeys());
+        batches.add(batch(keyed("A", "106", "a3")));
+        ShardConsumer consumer = consumer(
+                StoredCheckpoint.of("TRIM_HORIZON"),
+                ProcessorFailurePolicy.builder()
+                        .maxAttempts(2)
+                        .bisectOnFailure(true)
+                        .backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), Integer.MAX_VALUE))
+                        .thenStopShard()
+                        .build());
+
+        consumer.start();
+        run(Duration.ofSeconds(2));
+
+        assertThat(calls).filteredOn(c -> c.equals("process [c1]")).hasSize(2);
+        assertThat(calls).doesNotContain("process [a3]"); // the shard stopped: no next batch
+        assertThat(table.get(SHARD).orElseThrow().checkpoint()).contains(StoredCheckpoint.of("103"));
     }
 }
