@@ -21,16 +21,19 @@ final class Gauges {
     static final AtomicLong delivered = new AtomicLong();
     static final AtomicLong lastDeliveryNanos = new AtomicLong();
     static final AtomicLong firstDeliveryNanos = new AtomicLong();
+
     static final Map<String, AtomicLong> dynamoCalls = new ConcurrentHashMap<>();
     static final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     private static volatile long startedNanos;
     private static volatile long cpuAtStart;
+    private static volatile Map<String, Long> threadCpuAtStart = Map.of();
 
     private Gauges() {}
 
     /** The consumer starts now: time and CPU are counted from here. */
     static void started() {
         cpuAtStart = cpuNanos();
+        threadCpuAtStart = jvmThreadCpuMs();
         startedNanos = System.nanoTime();
     }
 
@@ -86,6 +89,8 @@ final class Gauges {
                 + " firstDeliveryMs=" + (first == 0 ? -1 : (first - startedNanos) / 1_000_000)
                 + " lastDeliveryMs=" + (last == 0 ? -1 : (last - startedNanos) / 1_000_000)
                 + " cpuMs=" + (cpuNanos() - cpuAtStart) / 1_000_000
+                + " jitCpuMs=" + sinceStart("jit")
+                + " gcCpuMs=" + sinceStart("gc")
                 + " heapUsed=" + heap.getUsed()
                 + " heapCommitted=" + heap.getCommitted()
                 + " rssKb=" + rssKb()
@@ -102,6 +107,51 @@ final class Gauges {
 
     private static long percentile(List<Long> sorted, double p) {
         return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * p)));
+    }
+
+    /** CPU milliseconds of the JVM's own threads of this kind since {@link #started()}; -1 where not measurable. */
+    private static long sinceStart(String kind) {
+        Map<String, Long> now = jvmThreadCpuMs();
+        if (!now.containsKey(kind)) {
+            return -1;
+        }
+        return now.get(kind) - threadCpuAtStart.getOrDefault(kind, 0L);
+    }
+
+    /**
+     * CPU milliseconds so far of the JVM's compiler threads ({@code jit}) and garbage collector threads ({@code gc}),
+     * from /proc (Linux; empty elsewhere). A compiler thread that has exited takes its time with it, so the figures are
+     * lower bounds: what remains after subtracting them from the process's CPU is an upper bound on the rest.
+     */
+    static Map<String, Long> jvmThreadCpuMs() {
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return Map.of();
+        }
+        long ticksPerSecond = 100; // USER_HZ on Linux
+        Map<String, Long> ms = new TreeMap<>(Map.of("jit", 0L, "gc", 0L));
+        try (var threads = Files.list(tasks)) {
+            for (Path task : threads.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String kind = name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")
+                            ? "jit"
+                            : name.startsWith("GC Thread") || name.startsWith("G1 ") ? "gc" : null;
+                    if (kind == null) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
+                    ms.merge(kind, ticks * 1000 / ticksPerSecond, Long::sum);
+                } catch (java.io.IOException | RuntimeException e) {
+                    // the thread ended while being read
+                }
+            }
+        } catch (java.io.IOException e) {
+            return Map.of();
+        }
+        return ms;
     }
 
     private static long cpuNanos() {
