@@ -57,9 +57,12 @@ public record KinesisRecord(
         return bytes;
     }
 
-    /** The payload decoded as UTF-8. */
+    /**
+     * The payload decoded as UTF-8 (malformed bytes become U+FFFD). Copies the bytes out of the read-only view first:
+     * decoding the view directly goes byte by byte through a charset decoder, several times slower.
+     */
     public String dataAsString() {
-        return StandardCharsets.UTF_8.decode(data()).toString();
+        return new String(dataBytes(), StandardCharsets.UTF_8);
     }
 
     @Override
